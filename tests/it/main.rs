@@ -1,0 +1,5 @@
+//! Integration tests: run the `writ` binary as a user would.
+
+mod support;
+
+mod import;
