@@ -2,68 +2,14 @@
 
 use std::path::PathBuf;
 
-use chrono::Utc;
-
 use super::Ctx;
-use crate::filing::import;
-use crate::store::{batches, events};
+use crate::filing::pipeline::{ImportReport, import_files};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Files to import (CSV, JSON, e-SLOG 2.0 XML, court XML).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-}
-
-/// The outcome of an import, for printing.
-#[derive(Debug, serde::Serialize)]
-pub struct ImportReport {
-    pub batch_id: i64,
-    pub claims_imported: usize,
-    pub rows_imported: usize,
-    pub rejections: Vec<batches::Rejection>,
-}
-
-/// Parses and stores files as one batch (one transaction: nothing is half-imported).
-pub async fn import_files(
-    db: &crate::store::Db,
-    files: &[PathBuf],
-) -> anyhow::Result<ImportReport> {
-    let mut claims = Vec::new();
-    let mut rejections = Vec::new();
-    for f in files {
-        let built = import::parse_file(f);
-        claims.extend(built.claims);
-        rejections.extend(built.rejections);
-    }
-    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-    let now = Utc::now();
-    let mut tx = db.begin().await?;
-    let stored = batches::record_batch(&mut tx, &names, &claims, &rejections, now).await?;
-    events::append(
-        &mut tx,
-        events::NewEvent {
-            at: now,
-            actor: &events::current_actor(),
-            entity: "batch",
-            entity_id: stored.batch_id.to_string(),
-            action: "imported",
-            detail: serde_json::json!({
-                "files": names,
-                "claims": stored.claim_ids,
-                "rows_rejected": rejections.len(),
-            })
-            .to_string(),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(ImportReport {
-        batch_id: stored.batch_id,
-        claims_imported: claims.len(),
-        rows_imported: claims.iter().map(|c| c.rows.len()).sum(),
-        rejections,
-    })
 }
 
 /// Prints the report as a clerk reads it.

@@ -1,8 +1,15 @@
 //! Command-line interface (design.md §8): one file per subcommand, each an `Args` struct and an
 //! `async fn run`. Global flags: `--data-dir`, `--database-url`, `--json`.
 
+pub mod bench;
+pub mod demo;
+pub mod file;
 pub mod import;
+pub mod init;
+pub mod interest;
+pub mod lint;
 pub mod migrate;
+pub mod rates;
 
 use std::path::PathBuf;
 
@@ -34,8 +41,23 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create the data directory, the database and a DEMO CA and filer certificate.
+    Init,
+    /// Run the main job end to end on the sample batch and print a summary table.
+    Demo(demo::Args),
     /// Import claims from CSV, JSON, e-SLOG 2.0 invoices or court XML (act 568).
     Import(import::Args),
+    /// Check every unfiled claim before filing.
+    Lint(lint::Args),
+    /// Render, validate, sign and package ready claims into the outbox.
+    File(file::Args),
+    /// Statutory default interest for a principal and a period.
+    Interest(interest::Args),
+    /// The statutory interest rate table: list, or add a newly published rate.
+    #[command(subcommand)]
+    Rates(rates::Args),
+    /// Benchmark the filing pipeline on a generated batch.
+    Bench(bench::Args),
     /// Apply database migrations.
     Migrate,
 }
@@ -82,13 +104,68 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         json: cli.json,
     };
     match cli.command {
+        Command::Init => init::run(&ctx).await,
+        Command::Demo(a) => demo::run(&ctx, a).await,
         Command::Import(a) => import::run(&ctx, a).await,
+        Command::Lint(a) => lint::run(&ctx, a).await,
+        Command::File(a) => file::run(&ctx, a).await,
+        Command::Interest(a) => interest::run(&ctx, a).await,
+        Command::Rates(a) => rates::run(&ctx, a).await,
+        Command::Bench(a) => bench::run(&ctx, a).await,
         Command::Migrate => migrate::run(&ctx).await,
     }
 }
 
+/// Today's date for legal purposes. Legal dates are Ljubljana dates (design.md §3); the machine
+/// clock is UTC, so this adds the zone offset (CET/CEST by the EU rule: last Sunday of March and
+/// of October at 01:00 UTC).
+pub fn today() -> chrono::NaiveDate {
+    ljubljana_date(chrono::Utc::now())
+}
+
+/// The date in Ljubljana at an instant.
+pub fn ljubljana_date(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    use chrono::{Datelike, Duration, NaiveDate, TimeZone, Weekday};
+    let last_sunday = |month: u32| {
+        let mut d = NaiveDate::from_ymd_opt(at.year(), month + 1, 1)
+            .unwrap_or(NaiveDate::MAX)
+            .pred_opt()
+            .unwrap_or(NaiveDate::MAX);
+        while d.weekday() != Weekday::Sun {
+            d = d.pred_opt().unwrap_or(d);
+        }
+        d
+    };
+    let switch =
+        |d: NaiveDate| chrono::Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0).unwrap_or_default());
+    let summer = at >= switch(last_sunday(3)) && at < switch(last_sunday(10));
+    (at + Duration::hours(if summer { 2 } else { 1 })).date_naive()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ljubljana_dates_follow_cet_and_cest() {
+        use chrono::{DateTime, NaiveDate};
+        let d = |s: &str| super::ljubljana_date(DateTime::parse_from_rfc3339(s).unwrap().into());
+        assert_eq!(
+            d("2026-12-03T23:30:00Z"),
+            NaiveDate::from_ymd_opt(2026, 12, 4).unwrap()
+        );
+        assert_eq!(
+            d("2026-12-03T22:59:00Z"),
+            NaiveDate::from_ymd_opt(2026, 12, 3).unwrap()
+        );
+        assert_eq!(
+            d("2026-07-01T22:30:00Z"),
+            NaiveDate::from_ymd_opt(2026, 7, 2).unwrap()
+        );
+        assert_eq!(
+            d("2026-07-01T21:59:00Z"),
+            NaiveDate::from_ymd_opt(2026, 7, 1).unwrap()
+        );
+    }
+
     use clap::CommandFactory;
 
     #[test]

@@ -1,4 +1,11 @@
 //! Filing: claims in, signed proposals in the court's XML out (design.md §4).
 
 pub mod import;
+pub mod lint;
 pub mod model;
+pub mod outbox;
+pub mod package;
+pub mod pipeline;
+pub mod render;
+pub mod sign;
+pub mod validate;

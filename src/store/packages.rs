@@ -190,3 +190,12 @@ pub async fn proposal_count(db: &Db) -> Result<(i64, i64)> {
         Ok((total, distinct))
     })
 }
+
+/// (claim key, proposal id) of every filed claim.
+pub async fn filed_keys(db: &Db) -> Result<Vec<(String, String)>> {
+    on_db!(db, |p| Ok(sqlx::query_as::<_, (String, String)>(
+        "select claim_key, id from proposals"
+    )
+    .fetch_all(p)
+    .await?))
+}

@@ -2,4 +2,6 @@
 
 mod support;
 
+mod conformance;
+mod filing;
 mod import;

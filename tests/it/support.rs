@@ -1,5 +1,4 @@
 //! Shared helpers: run the binary, find the corpus and the external checkers.
-#![allow(dead_code)] // helpers used by tests landing with later steps
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -61,4 +60,79 @@ pub fn have_tool(name: &str) -> bool {
         eprintln!("NOTICE: {name} not installed; skipping its checks");
     }
     ok
+}
+
+/// Runs writ with a data dir, a database URL and arguments.
+pub fn run_db(data_dir: &Path, url: &str, args: &[&str]) -> Output {
+    let mut c = writ();
+    c.arg("--data-dir")
+        .arg(data_dir)
+        .arg("--database-url")
+        .arg(url)
+        .args(args);
+    c.output().expect("run writ")
+}
+
+/// Asserts success, printing stdout and stderr otherwise.
+pub fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "writ failed ({:?})\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    stdout(o)
+}
+
+/// Every proposal file under an outbox.
+pub fn proposal_files(outbox: &Path) -> Vec<PathBuf> {
+    let mut v = vec![];
+    for pkg in std::fs::read_dir(outbox).expect("outbox").flatten() {
+        let dir = pkg.path().join("proposals");
+        if let Ok(rd) = std::fs::read_dir(&dir) {
+            for f in rd.flatten() {
+                if f.path().extension().is_some_and(|e| e == "xml") {
+                    v.push(f.path());
+                }
+            }
+        }
+    }
+    v.sort();
+    v
+}
+
+/// `xmllint --nonet --schema` verdict for a file.
+pub fn xmllint_valid(xsd: &Path, file: &Path) -> Result<(), String> {
+    let o = Command::new("xmllint")
+        .args(["--nonet", "--noout", "--schema"])
+        .arg(xsd)
+        .arg(file)
+        .output()
+        .expect("run xmllint");
+    if o.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&o.stderr).into_owned())
+    }
+}
+
+/// `xmlsec1 --verify` verdict for a file signed by writ.
+pub fn xmlsec1_verify(ca: &Path, file: &Path) -> Result<(), String> {
+    let o = Command::new("xmlsec1")
+        .arg("--verify")
+        .arg("--trusted-pem")
+        .arg(ca)
+        .args([
+            "--id-attr:Id",
+            "http://uri.etsi.org/01903/v1.3.2#:SignedProperties",
+        ])
+        .arg(file)
+        .output()
+        .expect("run xmlsec1");
+    if o.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&o.stderr).into_owned())
+    }
 }

@@ -1,7 +1,9 @@
 //! Import: CSV, JSON, e-SLOG 2.0 and court XML (act 568) into claims. Every row or file ends as
 //! imported or rejected with file, row, field, value and reason (design.md §4 step 1).
 
+pub mod court_xml;
 pub mod csv;
+pub mod eslog;
 pub mod json;
 pub mod rows;
 
@@ -9,7 +11,7 @@ use std::path::Path;
 
 pub use rows::Built;
 
-use crate::store::batches::Rejection;
+use crate::store::batches::{ImportedClaim, Rejection};
 
 /// Parses one input file by its kind (extension, then content).
 pub fn parse_file(path: &Path) -> Built {
@@ -50,15 +52,62 @@ pub fn parse_bytes(file: &str, bytes: &[u8]) -> Built {
     }
 }
 
-fn xml(file: &str, _bytes: &[u8]) -> Built {
+fn reject_file(file: &str, field: &str, value: &str, reason: String) -> Built {
     Built {
         claims: vec![],
         rejections: vec![Rejection {
             file: file.to_string(),
             row: None,
-            field: "(file)".into(),
-            value: String::new(),
-            reason: "XML import is not available in this build".into(),
+            field: field.to_string(),
+            value: value.to_string(),
+            reason,
         }],
+    }
+}
+
+/// XML: an e-SLOG 2.0 invoice (one claim) or a court shipment with act-568 proposals (one claim
+/// per proposal, numbered in document order). Anything else is rejected saying what it is.
+fn xml(file: &str, bytes: &[u8]) -> Built {
+    match eslog::sniff(bytes) {
+        eslog::XmlKind::EslogInvoice => match eslog::parse_invoice(bytes) {
+            Ok(inv) => Built {
+                claims: vec![ImportedClaim {
+                    claim: inv.claim,
+                    file: file.to_string(),
+                    rows: vec![1],
+                }],
+                rejections: vec![],
+            },
+            Err(e) => reject_file(file, &e.field(), &e.value(), e.to_string()),
+        },
+        eslog::XmlKind::CourtOpisPosiljke => match court_xml::parse_proposals(bytes) {
+            Ok(list) if list.is_empty() => reject_file(
+                file,
+                "ProcesnoDejanje",
+                "",
+                "the court file holds no enforcement proposal (act 568) to import".into(),
+            ),
+            Ok(list) => Built {
+                claims: list
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, p)| ImportedClaim {
+                        claim: p.claim,
+                        file: file.to_string(),
+                        rows: vec![i + 1],
+                    })
+                    .collect(),
+                rejections: vec![],
+            },
+            Err(e) => reject_file(file, "(court XML)", "", e.to_string()),
+        },
+        other => reject_file(
+            file,
+            "(file)",
+            "",
+            format!(
+                "not a claim file writ can import: {other}; use CSV, JSON, e-SLOG 2.0 or court XML (act 568)"
+            ),
+        ),
     }
 }
