@@ -26,6 +26,9 @@ pub fn ensure_demo_pki(data_dir: &Path) -> anyhow::Result<bool> {
         certs.join(DEMO_PASSWORD),
         format!("{DEMO_PASSWORD_VALUE}\n"),
     )?;
+    // The demo trusts its own CA (configured trust anchors live in certs/trusted/).
+    std::fs::create_dir_all(certs.join("trusted"))?;
+    std::fs::copy(certs.join(DEMO_CA), certs.join("trusted").join(DEMO_CA))?;
     Ok(true)
 }
 

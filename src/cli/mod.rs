@@ -10,6 +10,8 @@ pub mod interest;
 pub mod lint;
 pub mod migrate;
 pub mod rates;
+pub mod sign;
+pub mod verify;
 
 use std::path::PathBuf;
 
@@ -51,6 +53,10 @@ pub enum Command {
     Lint(lint::Args),
     /// Render, validate, sign and package ready claims into the outbox.
     File(file::Args),
+    /// Sign an XML document (enveloped XML-DSig + XAdES-BES) with the filer's certificate.
+    Sign(sign::Args),
+    /// Verify a signed XML document; exit status 0 only for a valid signature.
+    Verify(verify::Args),
     /// Statutory default interest for a principal and a period.
     Interest(interest::Args),
     /// The statutory interest rate table: list, or add a newly published rate.
@@ -109,6 +115,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Import(a) => import::run(&ctx, a).await,
         Command::Lint(a) => lint::run(&ctx, a).await,
         Command::File(a) => file::run(&ctx, a).await,
+        Command::Sign(a) => sign::run(&ctx, a).await,
+        Command::Verify(a) => verify::run(&ctx, a).await,
         Command::Interest(a) => interest::run(&ctx, a).await,
         Command::Rates(a) => rates::run(&ctx, a).await,
         Command::Bench(a) => bench::run(&ctx, a).await,

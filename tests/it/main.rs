@@ -5,3 +5,5 @@ mod support;
 mod conformance;
 mod filing;
 mod import;
+mod law;
+mod signing;
