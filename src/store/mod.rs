@@ -7,6 +7,8 @@ pub mod claims;
 pub mod events;
 pub mod packages;
 pub mod rates;
+#[cfg(test)]
+mod tests;
 
 use std::path::Path;
 use std::str::FromStr;
