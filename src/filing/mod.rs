@@ -3,6 +3,7 @@
 pub mod import;
 pub mod lint;
 pub mod model;
+pub mod normalize;
 pub mod outbox;
 pub mod package;
 pub mod pipeline;

@@ -248,11 +248,12 @@ pub async fn file_ready(db: &Db, opts: &FileOptions<'_>) -> anyhow::Result<FileR
         let mut items = Vec::with_capacity(chunk.len());
         for sc in chunk {
             bar.inc(1);
+            let claim = crate::filing::normalize::for_filing(&sc.claim);
             let proposal = Proposal {
                 id: new_id("P"),
-                filer: sc.claim.creditor.party.clone(),
+                filer: claim.creditor.party.clone(),
                 court: Court::covl(),
-                claim: sc.claim.clone(),
+                claim,
                 created_at: now,
             };
             match make_signed(&proposal, opts.schema, opts.signer, now) {
