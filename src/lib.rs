@@ -9,3 +9,5 @@ pub mod filing;
 pub mod law;
 /// Storage on SQLite or PostgreSQL.
 pub mod store;
+/// Tracker: the job queue worker that follows filed cases (court exchange, insolvency list).
+pub mod tracker;
