@@ -9,5 +9,5 @@ pub mod filing;
 pub mod law;
 /// Storage on SQLite or PostgreSQL.
 pub mod store;
-/// Tracker: court documents into acts, the case state machine, deadlines.
+/// Tracker: court documents into acts, the case state machine, deadlines, the job queue.
 pub mod tracker;

@@ -12,6 +12,9 @@ pub mod migrate;
 pub mod rates;
 pub mod sign;
 pub mod verify;
+// Tracker (job queue).
+pub mod alerts;
+pub mod worker;
 
 use std::path::PathBuf;
 
@@ -66,6 +69,11 @@ pub enum Command {
     Bench(bench::Args),
     /// Apply database migrations.
     Migrate,
+    // Tracker (job queue).
+    /// Run the job queue worker (tracker jobs, health checks).
+    Worker(worker::Args),
+    /// List alerts: dead jobs, silent sources.
+    Alerts(alerts::Args),
 }
 
 /// What every subcommand gets: the global flags and a way to the database.
@@ -121,6 +129,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Rates(a) => rates::run(&ctx, a).await,
         Command::Bench(a) => bench::run(&ctx, a).await,
         Command::Migrate => migrate::run(&ctx).await,
+        Command::Worker(a) => worker::run(&ctx, a).await,
+        Command::Alerts(a) => alerts::run(&ctx, a).await,
     }
 }
 

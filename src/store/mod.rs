@@ -2,9 +2,12 @@
 //! on both (stack.md B.17). Each aggregate has its own file; use-case code opens a [`Tx`], passes
 //! it to the store functions and commits.
 
+pub mod alerts;
 pub mod batches;
 pub mod claims;
 pub mod events;
+pub mod health;
+pub mod jobs;
 pub mod packages;
 pub mod rates;
 #[cfg(test)]
@@ -142,7 +145,7 @@ impl Db {
     pub async fn reset(&self) -> Result<()> {
         const TABLES: &str = "events, proposals, packages, lint_findings, lint_runs, \
             import_results, documents, claims, debtors, creditors, batches, interest_rates, \
-            _sqlx_migrations";
+            jobs, alerts, source_health, _sqlx_migrations";
         match self {
             Db::Postgres(p) => {
                 sqlx::query(sqlx::AssertSqlSafe(format!(

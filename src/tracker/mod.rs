@@ -1,4 +1,4 @@
-//! The tracker's pure core (design.md §6): court documents read into act records
+//! The tracker (design.md §6). The job queue ([`queue`]) does I/O; the rest is the pure core: court documents read into act records
 //! ([`acts`]), the creditor-side case state machine ([`case_state`]) and the deadlines that follow
 //! each transition ([`deadlines`]). No I/O, no clock: documents, dates and the calendar are passed
 //! in. (Jobs, polling, storage and the insolvency watch live elsewhere.)
@@ -113,6 +113,8 @@ pub mod acts;
 pub mod case_state;
 /// Deadlines after a transition.
 pub mod deadlines;
+/// The lease-based job queue and its runner.
+pub mod queue;
 
 pub use acts::{Act, ActError, CourtDocument, SourceMode, parse_document};
 pub use case_state::{CaseEvent, CaseState, InsolvencyKind, StateError, Transition, apply};

@@ -7,3 +7,4 @@ mod filing;
 mod import;
 mod law;
 mod signing;
+mod worker;

@@ -1,0 +1,63 @@
+//! `writ worker [--once]`: run the job queue (design.md §6). For now the built-in jobs only
+//! (`health_check`, `noop`); the court and insolvency pollers register here as they land.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::Ctx;
+use crate::store::jobs;
+use crate::tracker::queue::{Clock, HealthCheck, Noop, Runner, SystemClock};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Run the jobs that are due now, then exit (cron, tests).
+    #[arg(long)]
+    pub once: bool,
+    /// This worker's name in job leases (default: host and process id).
+    #[arg(long, env = "WRIT_WORKER_ID")]
+    pub worker_id: Option<String>,
+}
+
+/// How often the health check runs.
+const HEALTH_CHECK_EVERY: Duration = Duration::from_secs(60);
+
+fn default_worker_id() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "worker".to_string());
+    format!("{host}-{}", std::process::id())
+}
+
+pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
+    let db = ctx.db().await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    jobs::enqueue_now(&db, HealthCheck::job(clock.now()), clock.now()).await?;
+    let runner = Runner::new(db.clone(), args.worker_id.unwrap_or_else(default_worker_id))
+        .clock(clock.clone())
+        .handler(Arc::new(Noop))
+        .handler(Arc::new(HealthCheck {
+            db: db.clone(),
+            clock,
+            every: HEALTH_CHECK_EVERY,
+        }));
+    if args.once {
+        let (ran, failed) = runner.drain().await?;
+        if ctx.json {
+            println!("{}", serde_json::json!({ "ran": ran, "failed": failed }));
+        } else {
+            println!("{ran} job(s) run, {failed} failed");
+        }
+        return Ok(if failed == 0 { 0 } else { 1 });
+    }
+    eprintln!(
+        "worker {} on {}; Ctrl-C stops after the current job",
+        runner.worker_id(),
+        db.backend()
+    );
+    runner
+        .run_until_cancelled(async {
+            if let Err(e) = tokio::signal::ctrl_c().await {
+                tracing::error!(error = %e, "cannot listen for Ctrl-C; stopping");
+            }
+        })
+        .await;
+    Ok(0)
+}
