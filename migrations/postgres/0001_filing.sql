@@ -46,7 +46,7 @@ create table claims (
     principal text not null,
     data text not null,
     status text not null default 'imported'
-        check (status in ('imported', 'ready', 'blocked', 'filed')),
+        check (status in ('imported', 'ready', 'blocked', 'filed', 'superseded')),
     created_at timestamptz not null
 );
 create index claims_claim_key_idx on claims (claim_key);

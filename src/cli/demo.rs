@@ -122,12 +122,7 @@ async fn print_summary(
         "id", "claim", "debtor", "docs", "principal", "status"
     );
     for c in &all {
-        let status = match c.status {
-            ClaimStatus::Filed => "filed",
-            ClaimStatus::Ready => "ready",
-            ClaimStatus::Blocked => "blocked",
-            ClaimStatus::Imported => "imported",
-        };
+        let status = c.status.as_str();
         let detail = if c.status == ClaimStatus::Filed {
             filed_ids
                 .iter()

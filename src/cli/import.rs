@@ -21,6 +21,9 @@ pub fn print_report(r: &ImportReport) {
         r.rows_imported,
         r.rejections.len()
     );
+    for (old, new) in &r.superseded {
+        println!("  claim {old} (not yet filed) is replaced by claim {new}, imported again");
+    }
     for x in &r.rejections {
         let row = x
             .row

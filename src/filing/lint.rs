@@ -53,6 +53,9 @@ pub enum Code {
     NaturalDebtorIdentifier,
     /// L114 EMŠO and the stated date of birth disagree.
     BirthDateMismatch,
+    /// L115 an identifier that this kind of party cannot have (matična of a natural person,
+    /// EMŠO of a legal person).
+    IdentifierKind,
     /// L120 the creditor's account for payment is missing (ZIZ 40(2), 41(6)).
     CreditorIbanMissing,
     /// L130 a document has no due date (ZIZ 23, 41(5)).
@@ -69,7 +72,7 @@ pub enum Code {
     AmountNotPositive,
     /// L151 an amount has more than two decimals.
     AmountDecimals,
-    /// L152 an amount is not in euro.
+    /// L152 an amount is not in euro (writ files claims in euro only).
     Currency,
     /// L153 the claim has no principal document (sifListina 1–6).
     NoPrincipal,
@@ -100,6 +103,7 @@ impl Code {
             PartyIdentifier => "L112",
             NaturalDebtorIdentifier => "L113",
             BirthDateMismatch => "L114",
+            IdentifierKind => "L115",
             CreditorIbanMissing => "L120",
             DueDateMissing => "L130",
             NotYetDue => "L131",
@@ -276,6 +280,17 @@ fn check_party(out: &mut Out, role: &str, p: &Party, is_debtor: bool) {
         );
     }
     let has = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
+    if p.kind == PartyKind::Natural && has(&p.registration_number) {
+        out.error(Code::IdentifierKind, format!("{role}.registration_number"), p.registration_number.clone().unwrap_or_default(), format!("A natural person has no registration number (matična); if the {role} is a sole trader, mark it s.p., otherwise remove the number."));
+    }
+    if p.kind == PartyKind::Legal && has(&p.emso) {
+        out.error(
+            Code::IdentifierKind,
+            format!("{role}.emso"),
+            p.emso.clone().unwrap_or_default(),
+            format!("A legal person has no EMŠO; remove it from the {role}."),
+        );
+    }
     match p.kind {
         PartyKind::Legal | PartyKind::SoleTrader => {
             if !has(&p.registration_number) && !has(&p.tax_number) {
@@ -318,11 +333,11 @@ fn check_amount(out: &mut Out, field: &str, amount: Decimal, currency: &str, wha
         );
     }
     if currency.trim() != "EUR" {
-        out.warn(
+        out.error(
             Code::Currency,
             field.replace("amount", "currency"),
             currency,
-            format!("The {what} is in {currency}, not EUR; the court converts at its own rate."),
+            format!("The {what} is in {currency}; writ files claims in euro only (packages declare one control sum in EUR)."),
         );
     }
 }
@@ -460,23 +475,41 @@ pub struct Item<'a> {
 pub struct Filed {
     /// claim_key → proposal id
     pub claims: HashMap<String, String>,
-    /// (creditor identity key, normalised document number) → proposal id
+    /// (any identity key of the creditor, normalised document number) → proposal id
     pub documents: HashMap<(String, String), String>,
 }
 
-fn norm_number(n: &str) -> String {
+impl Filed {
+    /// Records a filed claim's documents under every identity key of its creditor.
+    pub fn add_documents(&mut self, claim: &Claim, proposal_id: &str) {
+        for key in claim.creditor.party.identity_keys() {
+            for d in &claim.documents {
+                self.documents.insert(
+                    (key.clone(), norm_number(&d.number)),
+                    proposal_id.to_string(),
+                );
+            }
+        }
+    }
+}
+
+/// A document number in comparable form (no spaces, upper case).
+pub fn norm_number(n: &str) -> String {
     n.split_whitespace().collect::<String>().to_uppercase()
 }
 
 /// Checks every claim and the duplicates among them and against earlier filings. Returns the
-/// findings per claim id, in input order.
+/// findings per claim id, in input order. A creditor is the same creditor when any of its
+/// identifiers match (tax number, matična, EMŠO), so a second export that omits one identifier
+/// cannot file a document twice.
 pub fn lint_batch(items: &[Item<'_>], filed: &Filed, today: NaiveDate) -> Vec<(i64, Vec<Finding>)> {
     let mut seen_claims: HashMap<&str, i64> = HashMap::new();
     let mut seen_docs: HashMap<(String, String), i64> = HashMap::new();
     let mut result = Vec::with_capacity(items.len());
     for it in items {
         let mut out = Out(lint_claim(it.claim, today));
-        if let Some(p) = filed.claims.get(it.claim_key) {
+        let already_filed = filed.claims.get(it.claim_key);
+        if let Some(p) = already_filed {
             out.error(
                 Code::AlreadyFiled,
                 "claim",
@@ -484,23 +517,38 @@ pub fn lint_batch(items: &[Item<'_>], filed: &Filed, today: NaiveDate) -> Vec<(i
                 format!("This claim was already filed (proposal {p}); it will not be filed again."),
             );
         } else if let Some(first) = seen_claims.get(it.claim_key) {
-            out.error(Code::DuplicateClaim, "claim", it.claim_key, format!("The same claim (creditor, debtor and documents) is already in this batch as claim {first}."));
+            out.error(Code::DuplicateClaim, "claim", it.claim_key, format!("The same claim (creditor, debtor and documents) is also claim {first}, not yet filed; remove one of them."));
         } else {
             seen_claims.insert(it.claim_key, it.id);
         }
-        let creditor = it.claim.creditor.party.identity_key();
+        let creditor_keys = it.claim.creditor.party.identity_keys();
+        let mut in_claim: HashMap<String, usize> = HashMap::new();
         for (i, d) in it.claim.documents.iter().enumerate() {
-            let key = (creditor.clone(), norm_number(&d.number));
+            let number = norm_number(&d.number);
             let field = format!("documents[{}].number", i + 1);
-            if filed.claims.contains_key(it.claim_key) {
+            if let Some(first) = in_claim.get(&number) {
+                out.error(Code::DuplicateDocument, field, &d.number, format!("Document {} appears twice in this claim (documents {} and {}); a document can be claimed once.", d.number, first, i + 1));
                 continue;
             }
-            if let Some(p) = filed.documents.get(&key) {
+            in_claim.insert(number.clone(), i + 1);
+            if already_filed.is_some() {
+                continue;
+            }
+            let keys: Vec<(String, String)> = creditor_keys
+                .iter()
+                .map(|k| (k.clone(), number.clone()))
+                .collect();
+            if let Some(p) = keys.iter().find_map(|k| filed.documents.get(k)) {
                 out.error(Code::DocumentAlreadyFiled, field, &d.number, format!("Document {} of this creditor was already filed in proposal {p}; a document can be enforced once.", d.number));
-            } else if let Some(first) = seen_docs.get(&key).filter(|c| **c != it.id) {
-                out.error(Code::DuplicateDocument, field, &d.number, format!("Document {} of this creditor is also in claim {first} of this batch (duplicate invoice).", d.number));
+            } else if let Some(first) = keys
+                .iter()
+                .find_map(|k| seen_docs.get(k).filter(|c| **c != it.id))
+            {
+                out.error(Code::DuplicateDocument, field, &d.number, format!("Document {} of this creditor is also in claim {first}, not yet filed (duplicate invoice).", d.number));
             } else {
-                seen_docs.insert(key, it.id);
+                for k in keys {
+                    seen_docs.insert(k, it.id);
+                }
             }
         }
         result.push((it.id, out.0));

@@ -86,28 +86,39 @@ impl Party {
         }
     }
 
-    /// The identifier that makes this party unique for claim identity: tax number, else
-    /// registration number, else EMŠO, else the name and birth date.
-    pub fn identity_key(&self) -> String {
-        let pick = |v: &Option<String>| {
+    /// Every identifier of this party in a comparable form: tax number (digits, no `SI`),
+    /// matična (its 7-digit base), EMŠO; the name and birth date only when there is none. Two
+    /// records are the same party when they share any key, so an export that leaves out one
+    /// identifier still matches an earlier filing.
+    pub fn identity_keys(&self) -> Vec<String> {
+        let compact = |v: &Option<String>| {
             v.as_deref()
                 .map(|s| s.split_whitespace().collect::<String>().to_uppercase())
                 .filter(|s| !s.is_empty())
         };
-        if let Some(t) = pick(&self.tax_number) {
-            return format!("DS:{}", t.trim_start_matches("SI"));
+        let mut keys = Vec::new();
+        if let Some(t) = compact(&self.tax_number) {
+            keys.push(format!("DS:{}", t.trim_start_matches("SI")));
         }
-        if let Some(m) = pick(&self.registration_number) {
-            return format!("MS:{m}");
+        if let Some(m) = compact(&self.registration_number) {
+            keys.push(format!("MS:{}", m.chars().take(7).collect::<String>()));
         }
-        if let Some(e) = pick(&self.emso) {
-            return format!("EMSO:{e}");
+        if let Some(e) = compact(&self.emso) {
+            keys.push(format!("EMSO:{e}"));
         }
-        format!(
-            "NAME:{}|{}",
-            self.display_name().to_uppercase(),
-            self.birth_date.map(|d| d.to_string()).unwrap_or_default()
-        )
+        if keys.is_empty() {
+            keys.push(format!(
+                "NAME:{}|{}",
+                self.display_name().to_uppercase(),
+                self.birth_date.map(|d| d.to_string()).unwrap_or_default()
+            ));
+        }
+        keys
+    }
+
+    /// The first of [`Party::identity_keys`]: the party's key in claim identity.
+    pub fn identity_key(&self) -> String {
+        self.identity_keys().swap_remove(0)
     }
 }
 

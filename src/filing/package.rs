@@ -27,8 +27,10 @@ pub struct PackageItem {
 pub struct PackageDoc {
     pub id: String,
     pub created_at: DateTime<Utc>,
+    /// The filer: the subject of the signing certificate (the one who answers for the package;
+    /// a package may hold several creditors' proposals).
     pub filer_name: String,
-    pub filer_tax_number: String,
+    pub filer_certificate_serial: String,
     pub items: Vec<PackageItem>,
 }
 
@@ -68,7 +70,7 @@ impl PackageDoc {
         write(&mut w, Event::Start(root));
         let mut filer = BytesStart::new("pkg:Filer");
         filer.push_attribute(("name", self.filer_name.as_str()));
-        filer.push_attribute(("taxNumber", self.filer_tax_number.as_str()));
+        filer.push_attribute(("certificateSerial", self.filer_certificate_serial.as_str()));
         write(&mut w, Event::Empty(filer));
         for it in &self.items {
             let seq = it.seq.to_string();
@@ -118,7 +120,7 @@ mod tests {
                 .unwrap()
                 .into(),
             filer_name: "ACME & Co".into(),
-            filer_tax_number: "12345679".into(),
+            filer_certificate_serial: "01".into(),
             items: (1..=3)
                 .map(|i| PackageItem {
                     seq: i,

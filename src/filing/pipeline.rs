@@ -25,6 +25,8 @@ pub struct ImportReport {
     pub batch_id: i64,
     pub claims_imported: usize,
     pub rows_imported: usize,
+    /// Earlier unfiled claims replaced by claims of this batch: (old id, new id).
+    pub superseded: Vec<(i64, i64)>,
     pub rejections: Vec<batches::Rejection>,
 }
 
@@ -52,6 +54,7 @@ pub async fn import_files(db: &Db, files: &[PathBuf]) -> anyhow::Result<ImportRe
             detail: serde_json::json!({
                 "files": names,
                 "claims": stored.claim_ids,
+                "superseded": stored.superseded,
                 "rows_rejected": rejections.len(),
             })
             .to_string(),
@@ -63,6 +66,7 @@ pub async fn import_files(db: &Db, files: &[PathBuf]) -> anyhow::Result<ImportRe
         batch_id: stored.batch_id,
         claims_imported: parsed.len(),
         rows_imported: parsed.iter().map(|c| c.rows.len()).sum(),
+        superseded: stored.superseded,
         rejections,
     })
 }
@@ -93,17 +97,8 @@ pub struct LintReport {
 pub async fn lint_all(db: &Db, today: NaiveDate) -> anyhow::Result<LintReport> {
     let stored = claims::unfiled(db).await?;
     let mut filed = Filed::default();
-    for d in claims::filed_documents(db).await? {
-        filed.documents.insert(
-            (
-                d.creditor_key,
-                d.number
-                    .split_whitespace()
-                    .collect::<String>()
-                    .to_uppercase(),
-            ),
-            d.proposal_id.clone(),
-        );
+    for (claim, proposal_id) in claims::filed_claims(db).await? {
+        filed.add_documents(&claim, &proposal_id);
     }
     filed.claims = filed_claim_keys(db).await?;
     let items: Vec<Item<'_>> = stored
@@ -294,12 +289,17 @@ pub async fn file_ready(db: &Db, opts: &FileOptions<'_>) -> anyhow::Result<FileR
         if proposals.is_empty() {
             continue;
         }
-        let first = &chunk[0].claim.creditor.party;
         let doc = PackageDoc {
             id: package_id.clone(),
             created_at: now,
             filer_name: opts.signer.subject(),
-            filer_tax_number: first.tax_number.clone().unwrap_or_default(),
+            filer_certificate_serial: opts
+                .signer
+                .certificate()
+                .serial_number()
+                .to_bn()
+                .and_then(|b| b.to_hex_str().map(|h| h.to_string()))
+                .unwrap_or_default(),
             items,
         };
         let unsigned = doc.render();

@@ -32,6 +32,8 @@ pub struct Rejection {
 pub struct StoredBatch {
     pub batch_id: i64,
     pub claim_ids: Vec<i64>,
+    /// Earlier unfiled claims replaced by a claim of this batch: (old id, new id).
+    pub superseded: Vec<(i64, i64)>,
 }
 
 async fn upsert_party(
@@ -102,6 +104,7 @@ pub async fn record_batch(
     .await?);
 
     let mut claim_ids = Vec::with_capacity(claims.len());
+    let mut superseded = Vec::new();
     for ic in claims {
         let claim = &ic.claim;
         let creditor_id = upsert_party(
@@ -138,6 +141,17 @@ pub async fn record_batch(
         .bind(now)
         .fetch_one(&mut *c)
         .await?);
+        // The same claim imported again before it was filed (e.g. corrected): the newer replaces
+        // the older, so a clerk can fix a blocked claim by importing it again.
+        let old: Vec<i64> = on_tx!(tx, |c| sqlx::query_scalar(
+            "update claims set status = 'superseded' where claim_key = $1 and batch_id <> $2 \
+             and status in ('imported', 'ready', 'blocked') returning id"
+        )
+        .bind(claim.identity_key())
+        .bind(batch_id)
+        .fetch_all(&mut *c)
+        .await?);
+        superseded.extend(old.into_iter().map(|o| (o, claim_id)));
         for d in &claim.documents {
             on_tx!(tx, |c| sqlx::query(
                 "insert into documents (claim_id, kind_code, number, issue_date, due_date, \
@@ -187,6 +201,7 @@ pub async fn record_batch(
     Ok(StoredBatch {
         batch_id,
         claim_ids,
+        superseded,
     })
 }
 

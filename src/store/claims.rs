@@ -6,7 +6,8 @@ use sqlx::Row;
 use super::{Db, Result, StoreError, Tx, on_db, on_tx};
 use crate::filing::model::Claim;
 
-/// Claim status: imported → ready (lint clean) | blocked (lint errors) → filed.
+/// Claim status: imported → ready (lint clean) | blocked (lint errors) → filed; an unfiled claim
+/// imported again in a later batch is superseded by the newer one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimStatus {
@@ -14,6 +15,7 @@ pub enum ClaimStatus {
     Ready,
     Blocked,
     Filed,
+    Superseded,
 }
 
 impl ClaimStatus {
@@ -23,6 +25,7 @@ impl ClaimStatus {
             ClaimStatus::Ready => "ready",
             ClaimStatus::Blocked => "blocked",
             ClaimStatus::Filed => "filed",
+            ClaimStatus::Superseded => "superseded",
         }
     }
 
@@ -32,6 +35,7 @@ impl ClaimStatus {
             "ready" => ClaimStatus::Ready,
             "blocked" => ClaimStatus::Blocked,
             "filed" => ClaimStatus::Filed,
+            "superseded" => ClaimStatus::Superseded,
             other => {
                 return Err(StoreError::Corrupt(format!(
                     "unknown claim status '{other}'"
@@ -92,7 +96,7 @@ impl_row_like!(sqlx::postgres::PgRow);
 pub async fn unfiled(db: &Db) -> Result<Vec<StoredClaim>> {
     on_db!(db, |p| sqlx::query(
         "select id, batch_id, claim_key, source_file, source_rows, status, data from claims \
-         where status <> 'filed' order by id"
+         where status not in ('filed', 'superseded') order by id"
     )
     .fetch_all(p)
     .await?
@@ -130,33 +134,26 @@ pub async fn list(db: &Db, batch: Option<i64>) -> Result<Vec<StoredClaim>> {
     .collect())
 }
 
-/// A document number already filed for a creditor, for duplicate checks against earlier filings.
-#[derive(Debug, Clone)]
-pub struct FiledDocument {
-    pub creditor_key: String,
-    pub number: String,
-    pub claim_id: i64,
-    pub proposal_id: String,
-}
-
-/// Every document that is part of a filed proposal.
-pub async fn filed_documents(db: &Db) -> Result<Vec<FiledDocument>> {
+/// Every filed claim (as imported) with its proposal id, for duplicate checks against earlier
+/// filings.
+pub async fn filed_claims(db: &Db) -> Result<Vec<(Claim, String)>> {
     on_db!(db, |p| {
         let rows = sqlx::query(
-            "select cr.identity_key, d.number, c.id as claim_id, pr.id as proposal_id \
-             from proposals pr join claims c on c.id = pr.claim_id \
-             join documents d on d.claim_id = c.id join creditors cr on cr.id = c.creditor_id",
+            "select c.id, c.data, pr.id as proposal_id from proposals pr \
+             join claims c on c.id = pr.claim_id order by c.id",
         )
         .fetch_all(p)
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(FiledDocument {
-                    creditor_key: r.try_get("identity_key")?,
-                    number: r.try_get("number")?,
-                    claim_id: r.try_get("claim_id")?,
-                    proposal_id: r.try_get("proposal_id")?,
-                })
+                let data: String = r.try_get("data")?;
+                let claim: Claim = serde_json::from_str(&data).map_err(|e| {
+                    StoreError::Corrupt(format!(
+                        "claim {}: {e}",
+                        r.try_get::<i64, _>("id").unwrap_or(0)
+                    ))
+                })?;
+                Ok((claim, r.try_get("proposal_id")?))
             })
             .collect()
     })
@@ -212,7 +209,7 @@ pub async fn record_lint(
     }
     for (id, status) in statuses {
         on_tx!(tx, |c| sqlx::query(
-            "update claims set status = $1 where id = $2 and status <> 'filed'"
+            "update claims set status = $1 where id = $2 and status not in ('filed', 'superseded')"
         )
         .bind(status.as_str())
         .bind(*id)

@@ -201,7 +201,7 @@ async fn every_store_function_on_every_backend() {
             (1, &b"<p/>"[..], "sealed")
         );
         assert!(packages::load(db, "nope").await.unwrap().is_none());
-        assert_eq!(claims::filed_documents(db).await.unwrap().len(), 1, "{be}");
+        assert_eq!(claims::filed_claims(db).await.unwrap().len(), 1, "{be}");
         assert_eq!(
             packages::filed_keys(db).await.unwrap(),
             vec![(ready[0].claim_key.clone(), "P-1".to_string())]

@@ -6,5 +6,6 @@ mod conformance;
 mod filing;
 mod import;
 mod law;
+mod regressions;
 mod signing;
 mod worker;

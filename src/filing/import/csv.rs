@@ -53,6 +53,16 @@ pub fn parse(file: &str, bytes: &[u8]) -> Built {
         .flexible(true)
         .has_headers(true)
         .from_reader(text.as_bytes());
+    // Line numbers from byte offsets: right under CRLF and after blank lines.
+    let newlines: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
+    // The csv crate places a record at the line breaks before it; skip them first.
+    let line_of = |byte: u64| {
+        let at = (byte as usize).min(text.len());
+        let start = text[at..]
+            .find(|c| c != '\r' && c != '\n')
+            .map_or(at, |o| at + o);
+        newlines.partition_point(|&i| i < start) + 1
+    };
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
         Err(e) => {
@@ -60,7 +70,17 @@ pub fn parse(file: &str, bytes: &[u8]) -> Built {
         }
     };
     let known: Vec<&str> = rows::COLUMNS.iter().map(|(c, _)| *c).collect();
+    // Columns without a name (a spreadsheet's trailing separator) are ignored while empty.
+    let unnamed: Vec<usize> = headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.is_empty())
+        .map(|(i, _)| i)
+        .collect();
     for (i, h) in headers.iter().enumerate() {
+        if h.is_empty() {
+            continue;
+        }
         if !known.contains(&h.as_str()) {
             return file_rejection(
                 file,
@@ -86,16 +106,41 @@ pub fn parse(file: &str, bytes: &[u8]) -> Built {
             );
         }
     }
+    let claim_ref_col = headers.iter().position(|h| h == "claim_ref");
     let mut parsed = Vec::new();
     let mut bad_rows = Vec::new();
+    let mut poisoned: BTreeMap<String, usize> = BTreeMap::new();
     for rec in reader.records() {
         match rec {
             Ok(rec) => {
-                let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+                let line = rec.position().map(|p| line_of(p.byte())).unwrap_or(0);
                 if rec.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
+                let claim_ref = claim_ref_col
+                    .and_then(|i| rec.get(i))
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty());
+                let stray = unnamed
+                    .iter()
+                    .find(|&&i| rec.get(i).is_some_and(|v| !v.trim().is_empty()));
+                if let Some(&i) = stray {
+                    if let Some(r) = &claim_ref {
+                        poisoned.entry(r.clone()).or_insert(line);
+                    }
+                    bad_rows.push(Rejection {
+                        file: file.to_string(),
+                        row: Some(line),
+                        field: format!("(column {})", i + 1),
+                        value: rec.get(i).unwrap_or("").trim().to_string(),
+                        reason: format!("column {} has a value but no name in the header", i + 1),
+                    });
+                    continue;
+                }
                 if rec.len() != headers.len() {
+                    if let Some(r) = &claim_ref {
+                        poisoned.entry(r.clone()).or_insert(line);
+                    }
                     bad_rows.push(Rejection {
                         file: file.to_string(),
                         row: Some(line),
@@ -116,11 +161,12 @@ pub fn parse(file: &str, bytes: &[u8]) -> Built {
                     .iter()
                     .cloned()
                     .zip(rec.iter().map(|v| v.trim().to_string()))
+                    .filter(|(h, _)| !h.is_empty())
                     .collect();
                 parsed.push(Row { no: line, values });
             }
             Err(e) => {
-                let line = e.position().map(|p| p.line() as usize);
+                let line = e.position().map(|p| line_of(p.byte()));
                 bad_rows.push(Rejection {
                     file: file.to_string(),
                     row: line,
@@ -132,7 +178,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Built {
         }
     }
     // A claim whose rows include an unreadable row would be half-imported: reject it whole.
-    let mut built = rows::build(file, &parsed);
+    let mut built = rows::build_except(file, &parsed, &poisoned);
     if !bad_rows.is_empty() {
         built.rejections.extend(bad_rows);
         built.rejections.sort_by_key(|r| r.row);
@@ -201,6 +247,34 @@ mod tests {
         assert_eq!(b.rejections[0].value, "12a");
         assert_eq!(b.rejections[1].row, Some(3));
         assert!(b.rejections[1].reason.contains("row 2"));
+    }
+
+    #[test]
+    fn an_unreadable_row_rejects_its_whole_claim() {
+        let csv = format!(
+            "{HEADER}\nA1;pravna;X;;;fizicna;J;N;;R1;01.01.2026;1\nA1;pravna;X;;;fizicna;J;N;;R2;01.01.2026;1;extra\n"
+        );
+        let b = parse("x.csv", csv.as_bytes());
+        assert!(b.claims.is_empty(), "{:?}", b.claims);
+        assert_eq!(b.rejections.len(), 2, "{:?}", b.rejections);
+    }
+
+    #[test]
+    fn row_numbers_are_file_lines_under_crlf_and_blank_lines() {
+        let csv = format!(
+            "{HEADER}\r\n\r\nA1;pravna;X;;;fizicna;J;N;;R1;01.01.2026;1a\r\n\r\n\r\nB1;pravna;X;;;fizicna;J;M;;R3;01.01.2026;2b\r\n"
+        );
+        let b = parse("x.csv", csv.as_bytes());
+        let rows: Vec<_> = b.rejections.iter().map(|r| r.row).collect();
+        assert_eq!(rows, vec![Some(3), Some(6)], "{:?}", b.rejections);
+    }
+
+    #[test]
+    fn a_trailing_empty_column_is_ignored() {
+        let csv = format!("{HEADER};\nA1;pravna;X;;;fizicna;J;N;;R1;01.01.2026;1;\n");
+        let b = parse("x.csv", csv.as_bytes());
+        assert!(b.rejections.is_empty(), "{:?}", b.rejections);
+        assert_eq!(b.claims.len(), 1);
     }
 
     #[test]

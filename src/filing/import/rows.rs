@@ -163,17 +163,26 @@ fn bad(field: &str, value: &str, reason: impl Into<String>) -> Bad {
 }
 
 /// Parses a date written `dd.mm.yyyy` (also `d.m.yyyy`, with or without spaces) or ISO
-/// `yyyy-mm-dd`.
+/// `yyyy-mm-dd`. The year must have four digits: `1.3.26` is refused, never read as year 26.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let t: String = s.split_whitespace().collect();
+    let year_ok = t
+        .split(['-', '.'])
+        .filter(|p| !p.is_empty())
+        .any(|p| p.len() == 4 && p.chars().all(|c| c.is_ascii_digit()));
+    if !year_ok {
+        return None;
+    }
     NaiveDate::parse_from_str(&t, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(&t, "%d.%m.%Y"))
         .ok()
+        .filter(|d| (1900..=2199).contains(&chrono::Datelike::year(d)))
 }
 
 /// Parses an amount with a decimal comma or dot, keeping its scale. With both separators the
 /// last one is the decimal mark and the other groups thousands (`1.234,56`, `1,234.56`); spaces
-/// group thousands too. Anything else is refused, never guessed.
+/// group thousands too. A lone separator followed by exactly three digits (`1.000`, `12,500`) is
+/// ambiguous — a thousands separator or three decimals — and refused, never guessed.
 pub fn parse_amount(s: &str) -> Option<Decimal> {
     let t: String = s
         .chars()
@@ -187,13 +196,19 @@ pub fn parse_amount(s: &str) -> Option<Decimal> {
     let normalized = match (last_dot, last_comma) {
         (Some(d), Some(c)) if c > d => t.replace('.', "").replace(',', "."),
         (Some(_), Some(_)) => t.replace(',', ""),
-        (None, Some(_)) => {
-            if t.matches(',').count() > 1 {
+        (None, Some(c)) => {
+            if t.matches(',').count() > 1 || t.len() - c - 1 == 3 {
                 return None;
             }
             t.replace(',', ".")
         }
-        _ => t,
+        (Some(d), None) => {
+            if t.matches('.').count() == 1 && t.len() - d - 1 == 3 {
+                return None;
+            }
+            t
+        }
+        (None, None) => t,
     };
     if normalized.matches('.').count() > 1 {
         return None;
@@ -241,7 +256,7 @@ fn party(r: &Row, prefix: &str, required: bool) -> Result<Option<Party>, Bad> {
             bad(
                 &col("birth_date"),
                 s,
-                "not a date (use dd.mm.yyyy or yyyy-mm-dd)",
+                "not a date (use dd.mm.yyyy or yyyy-mm-dd, with a four-digit year)",
             )
         })?),
     };
@@ -290,9 +305,13 @@ fn document(r: &Row) -> Result<AuthenticDocument, Bad> {
     let date = |col: &str| -> Result<Option<NaiveDate>, Bad> {
         match r.get(col) {
             "" => Ok(None),
-            s => parse_date(s)
-                .map(Some)
-                .ok_or_else(|| bad(col, s, "not a date (use dd.mm.yyyy or yyyy-mm-dd)")),
+            s => parse_date(s).map(Some).ok_or_else(|| {
+                bad(
+                    col,
+                    s,
+                    "not a date (use dd.mm.yyyy or yyyy-mm-dd, with a four-digit year)",
+                )
+            }),
         }
     };
     let amount_s = r.get("amount");
@@ -303,7 +322,7 @@ fn document(r: &Row) -> Result<AuthenticDocument, Bad> {
         bad(
             "amount",
             amount_s,
-            "not an amount (write e.g. 1234,56 or 1234.56)",
+            "not an amount (write e.g. 1234,56 or 1234.56; 1.000 is ambiguous: write 1000 or 1000,00)",
         )
     })?;
     let interest_from = date("interest_from")?;
@@ -316,13 +335,15 @@ fn document(r: &Row) -> Result<AuthenticDocument, Bad> {
         "none" | "brez" | "no" => InterestClaim::None,
         s if s.starts_with("contractual:") || s.starts_with("pogodbene:") => {
             let rate_s = s.split_once(':').map(|x| x.1).unwrap_or("");
-            let rate_percent = parse_amount(rate_s).ok_or_else(|| {
-                bad(
-                    "interest",
-                    r.get("interest"),
-                    "contractual interest needs a yearly rate in percent, e.g. contractual:9,5",
-                )
-            })?;
+            let rate_percent = parse_amount(rate_s)
+                .filter(|r| *r > Decimal::ZERO && r.scale() <= 4)
+                .ok_or_else(|| {
+                    bad(
+                        "interest",
+                        r.get("interest"),
+                        "contractual interest needs a positive yearly rate in percent with at most 4 decimals, e.g. contractual:9,5",
+                    )
+                })?;
             InterestClaim::Contractual {
                 rate_percent,
                 from: interest_from,
@@ -471,6 +492,12 @@ fn build_claim(rows: &[&Row]) -> Result<Claim, (usize, Bad)> {
 
 /// Groups rows by claim_ref (in order of first appearance) and builds each claim.
 pub fn build(file: &str, rows: &[Row]) -> Built {
+    build_except(file, rows, &BTreeMap::new())
+}
+
+/// As [`build`], but the claims named in `poisoned` (claim_ref → the line of an unreadable row
+/// of that claim) are rejected whole, so no claim is imported without one of its rows.
+pub fn build_except(file: &str, rows: &[Row], poisoned: &BTreeMap<String, usize>) -> Built {
     let mut order: Vec<String> = Vec::new();
     let mut groups: BTreeMap<String, Vec<&Row>> = BTreeMap::new();
     let mut out = Built::default();
@@ -493,7 +520,11 @@ pub fn build(file: &str, rows: &[Row]) -> Built {
     }
     for key in order {
         let group = &groups[&key];
-        match build_claim(group) {
+        let result = match poisoned.get(&key) {
+            Some(line) => Err((*line, bad("(row)", "", "unreadable row of this claim"))),
+            None => build_claim(group),
+        };
+        match result {
             Ok(claim) => out.claims.push(ImportedClaim {
                 claim,
                 file: file.to_string(),
@@ -543,7 +574,12 @@ mod tests {
         assert_eq!(parse_amount("1,234.56"), Some(d("1234.56")));
         assert_eq!(parse_amount("1 234,5"), Some(d("1234.5")));
         assert_eq!(parse_amount("0"), Some(d("0")));
-        assert_eq!(parse_amount("12.345").map(|x| x.scale()), Some(3));
+        assert_eq!(parse_amount("12.345"), None, "ambiguous: 12345 or 12.345");
+        assert_eq!(parse_amount("1.000"), None);
+        assert_eq!(parse_amount("12,500"), None);
+        assert_eq!(parse_amount("1.000,00"), Some(d("1000.00")));
+        assert_eq!(parse_amount("10,555").map(|x| x.scale()), None);
+        assert_eq!(parse_amount("10,5555").map(|x| x.scale()), Some(4));
         assert_eq!(parse_amount("12,3,4"), None);
         assert_eq!(parse_amount("12a"), None);
         assert_eq!(parse_amount("EUR 12"), None);
@@ -559,6 +595,12 @@ mod tests {
         assert_eq!(parse_date("2016-04-28"), Some(d));
         assert_eq!(parse_date("31.02.2016"), None);
         assert_eq!(parse_date("04/28/2016"), None);
+        assert_eq!(parse_date("1.3.26"), None, "a two-digit year is refused");
+        assert_eq!(parse_date("0026-03-01"), None);
+        assert_eq!(
+            parse_date("1. 3. 2026"),
+            NaiveDate::from_ymd_opt(2026, 3, 1)
+        );
     }
 
     proptest! {
