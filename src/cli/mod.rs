@@ -2,6 +2,7 @@
 //! `async fn run`. Global flags: `--data-dir`, `--database-url`, `--json`.
 
 pub mod bench;
+pub mod court_sim;
 pub mod demo;
 pub mod file;
 pub mod import;
@@ -49,13 +50,16 @@ pub enum Command {
     Import(import::Args),
     /// Check every unfiled claim before filing.
     Lint(lint::Args),
-    /// Render, validate, sign and package ready claims into the outbox.
+    /// Render, validate, sign and package ready claims into the outbox (and send them to the
+    /// court exchange with `--connector exchange`).
     File(file::Args),
     /// Statutory default interest for a principal and a period.
     Interest(interest::Args),
     /// The statutory interest rate table: list, or add a newly published rate.
     #[command(subcommand)]
     Rates(rates::Args),
+    /// Run the court simulator (the court's side of the exchange) on HTTP.
+    CourtSim(court_sim::Args),
     /// Benchmark the filing pipeline on a generated batch.
     Bench(bench::Args),
     /// Apply database migrations.
@@ -111,6 +115,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::File(a) => file::run(&ctx, a).await,
         Command::Interest(a) => interest::run(&ctx, a).await,
         Command::Rates(a) => rates::run(&ctx, a).await,
+        Command::CourtSim(a) => court_sim::run(&ctx, a).await,
         Command::Bench(a) => bench::run(&ctx, a).await,
         Command::Migrate => migrate::run(&ctx).await,
     }

@@ -118,7 +118,8 @@ fn time(t: DateTime<Utc>) -> String {
 }
 
 fn head(root: &str, attrs: &[(&str, String)]) -> String {
-    let mut s = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ce:{root} xmlns:ce=\"{NAMESPACE}\"");
+    let mut s =
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ce:{root} xmlns:ce=\"{NAMESPACE}\"");
     for (k, v) in attrs {
         s.push_str(&format!(" {k}=\"{}\"", esc(v)));
     }
@@ -142,7 +143,10 @@ fn parse<'a>(what: &'static str, xml: &'a [u8], root: &str) -> Result<Parsed<'a>
         .document_element()
         .ok_or_else(|| malformed(what, "no root element"))?;
     if !is_elem(&doc, root_id, NAMESPACE, root) {
-        return Err(malformed(what, format!("the root element is not ce:{root}")));
+        return Err(malformed(
+            what,
+            format!("the root element is not ce:{root}"),
+        ));
     }
     Ok(Parsed { doc, root: root_id })
 }
@@ -434,7 +438,10 @@ pub struct DocumentList {
 
 impl DocumentList {
     pub fn to_xml(&self) -> Vec<u8> {
-        let mut s = head("DocumentList", &[("count", self.documents.len().to_string())]);
+        let mut s = head(
+            "DocumentList",
+            &[("count", self.documents.len().to_string())],
+        );
         if self.documents.is_empty() {
             s.push_str("/>\n");
             return s.into_bytes();
@@ -647,9 +654,8 @@ mod tests {
     #[test]
     fn every_message_round_trips_and_is_schema_valid() {
         for (name, xml) in sample_messages() {
-            validate("message", &xml).unwrap_or_else(|e| {
-                panic!("{name}: {e}\n{}", String::from_utf8_lossy(&xml))
-            });
+            validate("message", &xml)
+                .unwrap_or_else(|e| panic!("{name}: {e}\n{}", String::from_utf8_lossy(&xml)));
         }
         let m = sample_messages();
         let up = Upload::parse(&m[0].1).unwrap();
@@ -662,7 +668,10 @@ mod tests {
         assert!(DocumentList::parse(&m[3].1).unwrap().documents.is_empty());
         assert_eq!(Confirmation::parse(&m[4].1).unwrap().document_id, "D-1");
         assert_eq!(Enqueued::parse(&m[5].1).unwrap().document_id, "D-1");
-        assert_eq!(ErrorMessage::parse(&m[6].1).unwrap().message, "line 3: <oops>");
+        assert_eq!(
+            ErrorMessage::parse(&m[6].1).unwrap().message,
+            "line 3: <oops>"
+        );
     }
 
     #[test]

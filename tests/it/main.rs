@@ -3,5 +3,6 @@
 mod support;
 
 mod conformance;
+mod court;
 mod filing;
 mod import;

@@ -280,7 +280,10 @@ impl Court {
 
     /// Package-level checks; on success the listed items (seq, id, principal, sha256) in the
     /// order of the upload's proposals.
-    fn check_package(&self, upload: &Upload) -> (String, Result<Vec<Listed>, (&'static str, String)>) {
+    fn check_package(
+        &self,
+        upload: &Upload,
+    ) -> (String, Result<Vec<Listed>, (&'static str, String)>) {
         let pkg = match read_package(&upload.package) {
             Ok(p) => p,
             Err(e) => return (String::new(), Err(e)),

@@ -140,7 +140,12 @@ pub fn router(court: Arc<Court>, max_body: usize) -> Router {
 }
 
 fn xml(status: StatusCode, body: Vec<u8>) -> Response {
-    (status, [(header::CONTENT_TYPE, protocol::CONTENT_TYPE)], body).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, protocol::CONTENT_TYPE)],
+        body,
+    )
+        .into_response()
 }
 
 fn failure(f: Failure) -> Response {
@@ -170,7 +175,9 @@ fn filer(headers: &HeaderMap) -> Result<String, Response> {
 }
 
 /// CPU-bound work (signature checks) off the async workers.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Response> {
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Response> {
     tokio::task::spawn_blocking(f).await.map_err(|e| {
         failure(Failure {
             status: 500,

@@ -192,8 +192,7 @@ impl SimStore for MemoryStore {
     }
 
     fn enqueue(&mut self, doc: QueuedDocument) -> Result<(), StateError> {
-        self.index
-            .insert(doc.id.clone(), self.data.documents.len());
+        self.index.insert(doc.id.clone(), self.data.documents.len());
         self.data.documents.push(doc);
         self.save()
     }
