@@ -153,52 +153,50 @@ fn failure(f: Failure) -> Response {
     xml(status, f.error.to_xml())
 }
 
-fn filer(headers: &HeaderMap) -> Result<String, Response> {
+fn filer(headers: &HeaderMap) -> Result<String, Failure> {
     headers
         .get(protocol::FILER_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|v| !v.is_empty())
         .map(str::to_string)
-        .ok_or_else(|| {
-            failure(Failure {
-                status: 401,
-                error: ErrorMessage::new(
-                    codes::NO_FILER,
-                    format!(
-                        "no filer: send the {} header (or a client certificate)",
-                        protocol::FILER_HEADER
-                    ),
+        .ok_or_else(|| Failure {
+            status: 401,
+            error: ErrorMessage::new(
+                codes::NO_FILER,
+                format!(
+                    "no filer: send the {} header (or a client certificate)",
+                    protocol::FILER_HEADER
                 ),
-            })
+            ),
         })
 }
 
 /// CPU-bound work (signature checks) off the async workers.
 async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, Response> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| {
-        failure(Failure {
+    f: impl FnOnce() -> Result<T, Failure> + Send + 'static,
+) -> Result<T, Failure> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+        Err(Failure {
             status: 500,
             error: ErrorMessage::new(codes::OTHER, format!("the court failed: {e}")),
         })
     })
 }
 
-async fn upload(State(court): State<Arc<Court>>, body: Bytes) -> Response {
-    match blocking(move || court.upload(&body)).await {
-        Ok(Ok(receipt)) => xml(StatusCode::OK, receipt),
-        Ok(Err(f)) => failure(f),
-        Err(r) => r,
+fn answer(status: StatusCode, r: Result<Vec<u8>, Failure>) -> Response {
+    match r {
+        Ok(body) => xml(status, body),
+        Err(f) => failure(f),
     }
 }
 
+async fn upload(State(court): State<Arc<Court>>, body: Bytes) -> Response {
+    answer(StatusCode::OK, blocking(move || court.upload(&body)).await)
+}
+
 async fn list(State(court): State<Arc<Court>>, headers: HeaderMap) -> Response {
-    match filer(&headers) {
-        Ok(f) => xml(StatusCode::OK, court.list(&f)),
-        Err(r) => r,
-    }
+    answer(StatusCode::OK, filer(&headers).map(|f| court.list(&f)))
 }
 
 async fn take(
@@ -206,11 +204,10 @@ async fn take(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    match filer(&headers).map(|f| court.take(&f, &id)) {
-        Ok(Ok(doc)) => xml(StatusCode::OK, doc),
-        Ok(Err(f)) => failure(f),
-        Err(r) => r,
-    }
+    answer(
+        StatusCode::OK,
+        filer(&headers).and_then(|f| court.take(&f, &id)),
+    )
 }
 
 async fn confirm(
@@ -218,31 +215,31 @@ async fn confirm(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    match filer(&headers).map(|f| court.confirm(&f, &id)) {
-        Ok(Ok(c)) => xml(StatusCode::OK, c),
-        Ok(Err(f)) => failure(f),
-        Err(r) => r,
-    }
+    answer(
+        StatusCode::OK,
+        filer(&headers).and_then(|f| court.confirm(&f, &id)),
+    )
 }
 
-/// Test and demo hook: queue a document for a filer; `?sign=true` is not parsed — the header
-/// `x-writ-sim-sign: 1` asks the court to sign the document first.
+/// Test and demo hook (not part of a real court's interface): queues the body for the filer
+/// named by the filer header; with `x-writ-sim-sign: 1` the court signs it first.
 async fn enqueue(State(court): State<Arc<Court>>, headers: HeaderMap, body: Bytes) -> Response {
     let filer = match filer(&headers) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(f) => return failure(f),
     };
     let sign = headers
         .get("x-writ-sim-sign")
         .is_some_and(|v| v.as_bytes() == b"1");
-    match blocking(move || court.enqueue(&filer, &body, sign)).await {
-        Ok(Ok(id)) => xml(
-            StatusCode::CREATED,
-            protocol::Enqueued { document_id: id }.to_xml(),
-        ),
-        Ok(Err(f)) => failure(f),
-        Err(r) => r,
-    }
+    answer(
+        StatusCode::CREATED,
+        blocking(move || {
+            court
+                .enqueue(&filer, &body, sign)
+                .map(|id| protocol::Enqueued { document_id: id }.to_xml())
+        })
+        .await,
+    )
 }
 
 async fn not_found() -> Response {
