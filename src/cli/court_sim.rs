@@ -58,7 +58,21 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         args.seed,
         state_dir.join(sim::COURT_CA_PEM).display()
     );
-    tokio::signal::ctrl_c().await?;
+    stop_signal().await?;
     handle.shutdown().await?;
     Ok(0)
+}
+
+/// Ctrl-C, or SIGTERM on Unix (a service manager's stop).
+async fn stop_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c().await
 }
