@@ -3,6 +3,8 @@
 
 /// Command-line interface: one file per subcommand.
 pub mod cli;
+/// The court exchange: protocol, HTTP client, court simulator.
+pub mod court;
 /// Filing: import, lint, render the court XML, sign, package, outbox.
 pub mod filing;
 /// The law as data: identifiers, interest, fees, deadlines, allocation. Pure, no I/O.

@@ -1,4 +1,7 @@
-//! `writ file --outbox DIR`: render, validate, sign and package every ready claim.
+//! `writ file [--connector outbox|exchange]`: render, validate, sign and package every ready
+//! claim into the outbox; with `--connector exchange`, then send every package not yet answered
+//! to the court exchange (`--court-url`) and store the receipts. The outbox is written either
+//! way: it is the record of what was sent.
 
 use std::path::PathBuf;
 
@@ -17,6 +20,98 @@ pub struct Args {
     pub package_size: usize,
     #[command(flatten)]
     pub key: KeyArgs,
+    /// Where packages go: `outbox` (a folder for the e-Sodstvo portal) or `exchange` (the court
+    /// exchange over HTTP; the outbox is still written as the record).
+    #[arg(long, value_enum, default_value_t = Connector::Outbox, env = "WRIT__FILING__CONNECTOR")]
+    pub connector: Connector,
+    #[command(flatten)]
+    pub court: CourtArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Connector {
+    Outbox,
+    Exchange,
+}
+
+/// How to reach the court exchange.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CourtArgs {
+    /// Base URL of the court exchange (e.g. http://127.0.0.1:8443 for `writ court-sim`).
+    #[arg(long, env = "WRIT__COURT__URL")]
+    pub court_url: Option<String>,
+    /// PEM file of the CA that signs the court's receipts (default:
+    /// DATA_DIR/court-sim/court-ca.pem when present; otherwise receipts are checked
+    /// cryptographically only, with a warning).
+    #[arg(long, env = "WRIT__COURT__CA")]
+    pub court_ca: Option<PathBuf>,
+    /// PKCS#12 with the TLS client certificate for the court (mutual TLS).
+    #[arg(long, env = "WRIT__COURT__CLIENT_P12")]
+    pub client_p12: Option<PathBuf>,
+    /// Name of the environment variable holding the TLS client certificate's password.
+    #[arg(long, default_value = "WRIT__COURT__CLIENT_PASSWORD")]
+    pub client_password_env: String,
+    /// Whole-request timeout in seconds.
+    #[arg(long, default_value_t = 120, env = "WRIT__COURT__TIMEOUT")]
+    pub timeout_secs: u64,
+    /// Connect timeout in seconds.
+    #[arg(long, default_value_t = 10, env = "WRIT__COURT__CONNECT_TIMEOUT")]
+    pub connect_timeout_secs: u64,
+    /// Retries of transient failures (connection, timeout, 500/502/503/504).
+    #[arg(long, default_value_t = 6, env = "WRIT__COURT__RETRIES")]
+    pub retries: usize,
+    /// First retry delay in milliseconds (doubling, with jitter, up to 30 s).
+    #[arg(long, default_value_t = 500, env = "WRIT__COURT__RETRY_MIN_MS")]
+    pub retry_min_ms: u64,
+}
+
+impl CourtArgs {
+    /// The client configuration; `None` when no court URL is given.
+    pub fn client_config(&self, ctx: &Ctx) -> anyhow::Result<crate::court::client::ClientConfig> {
+        use crate::court::client::{ClientConfig, RetryPolicy};
+        use std::time::Duration;
+        let url = self
+            .court_url
+            .clone()
+            .ok_or_else(|| anyhow::anyhow!("--connector exchange needs --court-url"))?;
+        let mut c = ClientConfig::new(url);
+        c.timeout = Duration::from_secs(self.timeout_secs.max(1));
+        c.connect_timeout = Duration::from_secs(self.connect_timeout_secs.max(1));
+        c.retry = RetryPolicy {
+            min_delay: Duration::from_millis(self.retry_min_ms),
+            max_retries: self.retries,
+            ..RetryPolicy::default()
+        };
+        let ca = self.court_ca.clone().or_else(|| {
+            let f = ctx
+                .data_dir
+                .join(super::court_sim::STATE_DIR)
+                .join(crate::court::sim::COURT_CA_PEM);
+            f.exists().then_some(f)
+        });
+        match ca {
+            Some(path) => {
+                let pem = std::fs::read(&path).map_err(|e| {
+                    anyhow::anyhow!("cannot read the court CA {}: {e}", path.display())
+                })?;
+                c.court_cas = openssl::x509::X509::stack_from_pem(&pem)?;
+            }
+            None => tracing::warn!(
+                "no court CA given (--court-ca): receipts are checked cryptographically only"
+            ),
+        }
+        if let Some(p12) = &self.client_p12 {
+            let der = std::fs::read(p12).map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot read the TLS client certificate {}: {e}",
+                    p12.display()
+                )
+            })?;
+            let password = std::env::var(&self.client_password_env).unwrap_or_default();
+            c.client_p12 = Some((der, password));
+        }
+        Ok(c)
+    }
 }
 
 /// The filer's signing key: a PKCS#12 file and its password.
@@ -84,7 +179,63 @@ pub fn print_report(r: &FileReport) {
     }
 }
 
+pub fn print_submit_report(r: &crate::filing::submit::SubmitReport) {
+    for s in &r.submitted {
+        println!(
+            "  court receipt {} for package {}: {} accepted, {} rejected ({} attempt(s))",
+            s.receipt_id, s.package_id, s.accepted, s.rejected, s.attempts
+        );
+        if let Some((code, message)) = &s.package_rejection {
+            println!("    package rejected: {code} {message}");
+        }
+    }
+    for f in &r.failed {
+        println!(
+            "  NOT SENT package {} (will be sent again by the next run): {}",
+            f.package_id, f.error
+        );
+    }
+}
+
+/// Prints the court's verdict on every proposal of the packages just sent.
+async fn print_verdicts(
+    db: &crate::store::Db,
+    r: &crate::filing::submit::SubmitReport,
+) -> anyhow::Result<()> {
+    for s in &r.submitted {
+        for it in crate::store::court::receipt_items(db, &s.package_id).await? {
+            if it.status == "accepted" {
+                println!(
+                    "    {} {} fee {} EUR ref {} due {}",
+                    it.proposal_id,
+                    it.case_number.as_deref().unwrap_or("-"),
+                    it.fee_amount.as_deref().unwrap_or("-"),
+                    it.fee_reference.as_deref().unwrap_or("-"),
+                    it.fee_due_date.map(|d| d.to_string()).unwrap_or_default()
+                );
+            } else {
+                println!(
+                    "    {} REJECTED {} {}",
+                    it.proposal_id,
+                    it.code.as_deref().unwrap_or("-"),
+                    it.message.as_deref().unwrap_or("")
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
+    // Check the court settings before anything is signed.
+    let client = match args.connector {
+        Connector::Exchange => {
+            let config = args.court.client_config(ctx)?;
+            let url = config.base_url.clone();
+            Some((crate::court::client::CourtClient::new(config)?, url))
+        }
+        Connector::Outbox => None,
+    };
     let db = ctx.db().await?;
     let signer = args.key.signer(ctx)?;
     let schema = CourtSchema::embedded()?;
@@ -103,10 +254,26 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         },
     )
     .await?;
+    let submitted = match &client {
+        Some((client, url)) => Some(crate::filing::submit::submit_pending(&db, client, url).await?),
+        None => None,
+    };
     if ctx.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        // The outbox connector prints the filing report alone, as before.
+        let out = match &submitted {
+            Some(s) => serde_json::json!({"filing": report, "court": s}),
+            None => serde_json::to_value(&report)?,
+        };
+        println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         print_report(&report);
+        if let Some(s) = &submitted {
+            println!("court exchange:");
+            print_submit_report(s);
+            print_verdicts(&db, s).await?;
+        }
     }
-    Ok(if report.failures.is_empty() { 0 } else { 1 })
+    let failed =
+        !report.failures.is_empty() || submitted.as_ref().is_some_and(|s| !s.failed.is_empty());
+    Ok(if failed { 1 } else { 0 })
 }

@@ -2,6 +2,7 @@
 //! `async fn run`. Global flags: `--data-dir`, `--database-url`, `--json`.
 
 pub mod bench;
+pub mod court_sim;
 pub mod demo;
 pub mod file;
 pub mod import;
@@ -54,7 +55,8 @@ pub enum Command {
     Import(import::Args),
     /// Check every unfiled claim before filing.
     Lint(lint::Args),
-    /// Render, validate, sign and package ready claims into the outbox.
+    /// Render, validate, sign and package ready claims into the outbox (and send them to the
+    /// court exchange with `--connector exchange`).
     File(file::Args),
     /// Sign an XML document (enveloped XML-DSig + XAdES-BES) with the filer's certificate.
     Sign(sign::Args),
@@ -65,6 +67,8 @@ pub enum Command {
     /// The statutory interest rate table: list, or add a newly published rate.
     #[command(subcommand)]
     Rates(rates::Args),
+    /// Run the court simulator (the court's side of the exchange) on HTTP.
+    CourtSim(court_sim::Args),
     /// Benchmark the filing pipeline on a generated batch.
     Bench(bench::Args),
     /// Apply database migrations.
@@ -127,6 +131,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Verify(a) => verify::run(&ctx, a).await,
         Command::Interest(a) => interest::run(&ctx, a).await,
         Command::Rates(a) => rates::run(&ctx, a).await,
+        Command::CourtSim(a) => court_sim::run(&ctx, a).await,
         Command::Bench(a) => bench::run(&ctx, a).await,
         Command::Migrate => migrate::run(&ctx).await,
         Command::Worker(a) => worker::run(&ctx, a).await,

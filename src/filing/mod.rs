@@ -9,4 +9,5 @@ pub mod package;
 pub mod pipeline;
 pub mod render;
 pub mod sign;
+pub mod submit;
 pub mod validate;

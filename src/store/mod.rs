@@ -5,6 +5,7 @@
 pub mod alerts;
 pub mod batches;
 pub mod claims;
+pub mod court;
 pub mod events;
 pub mod health;
 pub mod jobs;
@@ -143,7 +144,7 @@ impl Db {
 
     /// Drops every writ table (the demo's `--reset`). Irreversible.
     pub async fn reset(&self) -> Result<()> {
-        const TABLES: &str = "events, proposals, packages, lint_findings, lint_runs, \
+        const TABLES: &str = "court_receipt_items, court_submissions, events, proposals, packages, lint_findings, lint_runs, \
             import_results, documents, claims, debtors, creditors, batches, interest_rates, \
             jobs, alerts, source_health, _sqlx_migrations";
         match self {

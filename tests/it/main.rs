@@ -3,6 +3,7 @@
 mod support;
 
 mod conformance;
+mod court;
 mod filing;
 mod import;
 mod law;

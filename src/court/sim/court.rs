@@ -1,0 +1,590 @@
+//! What the simulated court does with a message, without HTTP: check an upload as a court would,
+//! issue a signed receipt, and serve the filer's documents.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Mutex;
+
+use chrono::{DateTime, Datelike, Utc};
+use openssl::x509::X509;
+use rust_decimal::Decimal;
+
+use crate::court::protocol::{
+    self, Confirmation, DocumentEntry, DocumentList, ErrorMessage, Receipt, ReceiptItem, Upload,
+    Verdict, codes,
+};
+use crate::filing::import::court_xml;
+use crate::filing::package::sha256_hex;
+use crate::filing::sign::c14n::{attr, element_children, is_elem};
+use crate::filing::sign::{self, CertifiedKey, Signer, VerifyOptions, pki};
+use crate::filing::validate::CourtSchema;
+use crate::law::calendar::Calendar;
+use crate::law::deadlines::{self, DeadlineRule};
+use crate::law::fees::{self, FeeKind};
+use crate::law::ids::SiReference;
+
+use super::state::{QueuedDocument, SimStats, SimStore, StoredReceipt};
+
+/// CN of the simulated court's CA and of its signing certificate.
+pub const COURT_CA_CN: &str = "writ SIM court CA";
+pub const COURT_CN: &str = "SIM Okrajno sodišče v Ljubljani (COVL)";
+/// File names in the simulator's data folder.
+pub const COURT_CA_PEM: &str = "court-ca.pem";
+const COURT_CA_KEY: &str = "court-ca.key.pem";
+const COURT_PEM: &str = "court.pem";
+
+/// An HTTP-level failure: status and the coded error body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub status: u16,
+    pub error: ErrorMessage,
+}
+
+fn fail(status: u16, code: &str, message: impl Into<String>) -> Failure {
+    Failure {
+        status,
+        error: ErrorMessage::new(code, message),
+    }
+}
+
+/// The court's keys: its CA and its signing certificate.
+#[derive(Debug, Clone)]
+pub struct CourtKeys {
+    pub ca: CertifiedKey,
+    pub court: CertifiedKey,
+}
+
+impl CourtKeys {
+    /// New keys (a CA valid 10 years, the court's certificate 2 years).
+    pub fn create(now: DateTime<Utc>) -> Result<Self, sign::SignError> {
+        let ca = pki::create_ca(COURT_CA_CN, now, 3650)?;
+        let court = pki::issue_cert(&ca, COURT_CN, now, 730)?;
+        Ok(CourtKeys { ca, court })
+    }
+
+    /// The keys in `dir`, created there on first use (`court-ca.pem` is what filers trust).
+    pub fn load_or_create(dir: &Path, now: DateTime<Utc>) -> anyhow::Result<Self> {
+        let read = |name: &str| std::fs::read(dir.join(name));
+        if let (Ok(ca), Ok(ca_key), Ok(court)) =
+            (read(COURT_CA_PEM), read(COURT_CA_KEY), read(COURT_PEM))
+        {
+            let key = |pem: &[u8]| openssl::pkey::PKey::private_key_from_pem(pem);
+            return Ok(CourtKeys {
+                ca: CertifiedKey {
+                    cert: X509::from_pem(&ca)?,
+                    key: key(&ca_key)?,
+                },
+                court: CertifiedKey {
+                    cert: X509::from_pem(&court)?,
+                    key: key(&court)?,
+                },
+            });
+        }
+        std::fs::create_dir_all(dir)?;
+        let keys = Self::create(now)?;
+        let write = |name: &str, text: String, secret: bool| -> anyhow::Result<()> {
+            let path = dir.join(name);
+            crate::filing::outbox::write_atomic(&path, text.as_bytes())?;
+            #[cfg(unix)]
+            if secret {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+            }
+            #[cfg(not(unix))]
+            let _ = secret;
+            Ok(())
+        };
+        write(COURT_CA_KEY, keys.ca.key_pem()?, true)?;
+        write(
+            COURT_PEM,
+            format!("{}{}", keys.court.cert_pem()?, keys.court.key_pem()?),
+            true,
+        )?;
+        // Last: its presence means the set is complete.
+        write(COURT_CA_PEM, keys.ca.cert_pem()?, false)?;
+        Ok(keys)
+    }
+}
+
+/// Where the simulator's time comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    pub fn now(self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => t,
+        }
+    }
+}
+
+/// The simulated court.
+pub struct Court {
+    store: Mutex<Box<dyn SimStore>>,
+    signer: Signer,
+    ca_pem: String,
+    trusted: Vec<X509>,
+    seed: u64,
+    clock: Clock,
+    calendar: Calendar,
+}
+
+impl std::fmt::Debug for Court {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Court")
+            .field("seed", &self.seed)
+            .field("clock", &self.clock)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Checked {
+    verdict: Verdict,
+    accepted_key: Option<(String, String)>,
+}
+
+impl Court {
+    pub fn new(
+        store: Box<dyn SimStore>,
+        keys: &CourtKeys,
+        trusted: Vec<X509>,
+        seed: u64,
+        clock: Clock,
+    ) -> anyhow::Result<Self> {
+        let signer = Signer::new(
+            keys.court.key.clone(),
+            keys.court.cert.clone(),
+            vec![keys.ca.cert.clone()],
+        )?;
+        Ok(Court {
+            store: Mutex::new(store),
+            signer,
+            ca_pem: keys.ca.cert_pem()?,
+            trusted,
+            seed,
+            clock,
+            calendar: Calendar::slovenia(),
+        })
+    }
+
+    /// The court CA certificate (PEM) a filer must trust to verify receipts.
+    pub fn ca_pem(&self) -> &str {
+        &self.ca_pem
+    }
+
+    pub fn stats(&self) -> SimStats {
+        self.lock().stats()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Box<dyn SimStore>> {
+        // A panic while holding the lock leaves consistent data (every change is one call).
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A deterministic id from the seed and the counter: `PREFIX-<16 hex>`.
+    fn derive_id(&self, prefix: &str, counter: u64) -> String {
+        let h = sha256_hex(format!("writ-court-sim:{}:{prefix}:{counter}", self.seed).as_bytes());
+        format!("{prefix}-{}", &h[..16])
+    }
+
+    fn verify_opts(&self) -> VerifyOptions {
+        VerifyOptions::with_trusted_cas(self.trusted.clone(), None)
+    }
+
+    /// `POST /v1/packages`: the signed receipt (the original one for a repeated package).
+    pub fn upload(&self, body: &[u8]) -> Result<Vec<u8>, Failure> {
+        let upload = Upload::parse(body).map_err(|e| fail(400, codes::XML, e.to_string()))?;
+        let package_sha = sha256_hex(&upload.package);
+        let now = self.clock.now();
+        // The whole upload is one critical section: two uploads of one package cannot both pass
+        // the duplicate check.
+        let mut store = self.lock();
+        if let Some(r) = store.receipt(&upload.package_id) {
+            if r.package_sha256 == package_sha {
+                return Ok(r.xml.into_bytes());
+            }
+            return Err(fail(
+                409,
+                codes::ID_REUSED,
+                format!(
+                    "package id {} was used before for a different package",
+                    upload.package_id
+                ),
+            ));
+        }
+        let (filer, package_check) = self.check_package(&upload);
+        let mut items = Vec::with_capacity(upload.proposals.len());
+        let mut accepted = Vec::new();
+        let mut rejection = None;
+        match package_check {
+            Err((code, message)) => {
+                for p in &upload.proposals {
+                    items.push(ReceiptItem {
+                        seq: p.seq,
+                        proposal_id: p.id.clone(),
+                        verdict: Verdict::Rejected {
+                            code: code.to_string(),
+                            message: format!("the package was rejected: {message}"),
+                        },
+                    });
+                }
+                rejection = Some((code.to_string(), message));
+            }
+            Ok(listed) => {
+                let mut seen_in_upload = std::collections::HashSet::new();
+                for (p, item) in upload.proposals.iter().zip(&listed) {
+                    let c = self.check_proposal(&mut **store, &mut seen_in_upload, p, item, now);
+                    accepted.extend(c.accepted_key);
+                    items.push(ReceiptItem {
+                        seq: p.seq,
+                        proposal_id: p.id.clone(),
+                        verdict: c.verdict,
+                    });
+                }
+            }
+        }
+        let counter = store.next_counter();
+        let receipt = Receipt {
+            receipt_id: self.derive_id("R", counter),
+            package_id: upload.package_id.clone(),
+            package_sha256: package_sha.clone(),
+            received: now,
+            package_rejection: rejection,
+            items,
+        };
+        let signed = self
+            .signer
+            .sign_enveloped(&receipt.to_xml(), now)
+            .map_err(|e| fail(500, codes::OTHER, format!("cannot sign the receipt: {e}")))?;
+        protocol::validate("receipt", &signed)
+            .map_err(|e| fail(500, codes::OTHER, e.to_string()))?;
+        let xml = String::from_utf8(signed)
+            .map_err(|_| fail(500, codes::OTHER, "the receipt is not UTF-8"))?;
+        store
+            .record(
+                &upload.package_id,
+                StoredReceipt {
+                    package_sha256: package_sha,
+                    filer,
+                    xml: xml.clone(),
+                },
+                &accepted,
+            )
+            .map_err(|e| fail(500, codes::OTHER, e.to_string()))?;
+        Ok(xml.into_bytes())
+    }
+
+    /// Package-level checks; on success the listed items (seq, id, principal, sha256) in the
+    /// order of the upload's proposals.
+    fn check_package(
+        &self,
+        upload: &Upload,
+    ) -> (String, Result<Vec<Listed>, (&'static str, String)>) {
+        let pkg = match read_package(&upload.package) {
+            Ok(p) => p,
+            Err(e) => return (String::new(), Err(e)),
+        };
+        let filer = pkg.filer_tax_number.clone();
+        let check = || -> Result<Vec<Listed>, (&'static str, String)> {
+            if pkg.id != upload.package_id {
+                return Err((
+                    codes::PACKAGE_ELEMENTS,
+                    format!(
+                        "the upload names package {} but the package is {}",
+                        upload.package_id, pkg.id
+                    ),
+                ));
+            }
+            sign::verify(&upload.package, &self.verify_opts()).map_err(|e| {
+                (
+                    codes::SIGNATURE,
+                    format!("the package signature does not verify: {e}"),
+                )
+            })?;
+            if pkg.item_count != pkg.items.len() || pkg.items.len() != upload.proposals.len() {
+                return Err((
+                    codes::PACKAGE_ELEMENTS,
+                    format!(
+                        "the package declares {} item(s), lists {}, and the upload carries {}",
+                        pkg.item_count,
+                        pkg.items.len(),
+                        upload.proposals.len()
+                    ),
+                ));
+            }
+            let sum: Decimal = pkg.items.iter().map(|i| i.principal).sum();
+            if sum != pkg.control_sum {
+                return Err((
+                    codes::PACKAGE_ELEMENTS,
+                    format!(
+                        "the control sum {} differs from the sum of the items {sum}",
+                        pkg.control_sum
+                    ),
+                ));
+            }
+            for (p, i) in upload.proposals.iter().zip(&pkg.items) {
+                if p.seq != i.seq || p.id != i.id {
+                    return Err((
+                        codes::PACKAGE_ELEMENTS,
+                        format!(
+                            "proposal {} (seq {}) of the upload is not item {} (seq {}) of the package",
+                            p.id, p.seq, i.id, i.seq
+                        ),
+                    ));
+                }
+            }
+            Ok(pkg.items.clone())
+        };
+        (filer, check())
+    }
+
+    fn check_proposal(
+        &self,
+        store: &mut dyn SimStore,
+        seen_in_upload: &mut std::collections::HashSet<String>,
+        p: &protocol::UploadProposal,
+        item: &Listed,
+        now: DateTime<Utc>,
+    ) -> Checked {
+        let reject = |code: &str, message: String| Checked {
+            verdict: Verdict::Rejected {
+                code: code.to_string(),
+                message,
+            },
+            accepted_key: None,
+        };
+        let sha = sha256_hex(&p.xml);
+        if sha != item.sha256 {
+            return reject(
+                codes::SHA256_MISMATCH,
+                format!(
+                    "the proposal's SHA-256 is {sha}, the package lists {}",
+                    item.sha256
+                ),
+            );
+        }
+        if let Err(e) = CourtSchema::shared().validate(&p.xml) {
+            return reject(
+                codes::XML,
+                format!("the proposal does not match the court schema: {e}"),
+            );
+        }
+        if let Err(e) = sign::verify(&p.xml, &self.verify_opts()) {
+            return reject(
+                codes::SIGNATURE,
+                format!("the proposal signature does not verify: {e}"),
+            );
+        }
+        if store.proposal_seen(&p.id, &sha) {
+            return reject(
+                codes::DUPLICATE,
+                format!("proposal {} was received before", p.id),
+            );
+        }
+        if seen_in_upload.contains(&p.id) || seen_in_upload.contains(&sha) {
+            return reject(
+                codes::DUPLICATE,
+                format!("proposal {} appears twice in the package", p.id),
+            );
+        }
+        let proposals = match court_xml::parse_proposals(&p.xml) {
+            Ok(v) => v,
+            Err(e) => return reject(codes::XML, format!("the proposal cannot be read: {e}")),
+        };
+        let [proposal] = proposals.as_slice() else {
+            return reject(
+                codes::PACKAGE_ELEMENTS,
+                format!(
+                    "a package item must hold exactly one proposal (act 568), this one holds {}",
+                    proposals.len()
+                ),
+            );
+        };
+        let claim = &proposal.claim;
+        if let Some(d) = claim.documents.iter().find(|d| d.due_date.is_none()) {
+            return reject(
+                codes::INCOMPLETE,
+                format!(
+                    "document {} states no due date (datumZapadlosti; ZIZ 41(5))",
+                    d.number
+                ),
+            );
+        }
+        if claim.principal() != item.principal {
+            return reject(
+                codes::PACKAGE_ELEMENTS,
+                format!(
+                    "the proposal claims {} EUR, the package lists {}",
+                    claim.principal(),
+                    item.principal
+                ),
+            );
+        }
+        // Received: a case number, a receipt id and the court fee.
+        let date = crate::cli::ljubljana_date(now);
+        let fee = match fees::fee_for(FeeKind::ProposalElectronic, date, false) {
+            Ok(f) => f.amount,
+            Err(e) => return reject(codes::OTHER, e.to_string()),
+        };
+        let due = match deadlines::compute(DeadlineRule::FeePayment, date, &self.calendar) {
+            Ok(d) => d.end,
+            Err(e) => return reject(codes::OTHER, e.to_string()),
+        };
+        let year = date.year();
+        let case = store.next_case_number(year);
+        let counter = store.next_counter();
+        let reference = match SiReference::model12(&format!("{year:04}{case:07}")) {
+            Ok(r) => r.as_str().to_string(),
+            Err(e) => return reject(codes::OTHER, e.to_string()),
+        };
+        seen_in_upload.insert(p.id.clone());
+        seen_in_upload.insert(sha.clone());
+        Checked {
+            verdict: Verdict::Accepted {
+                court_receipt_id: self.derive_id("CR", counter),
+                case_number: Some(format!("VL {case}/{year}")),
+                fee_amount: fee.round_dp(2),
+                fee_reference: reference,
+                fee_due_date: due,
+            },
+            accepted_key: Some((p.id.clone(), sha)),
+        }
+    }
+
+    /// `GET /v1/documents`.
+    pub fn list(&self, filer: &str) -> Vec<u8> {
+        let documents = self
+            .lock()
+            .untaken(filer)
+            .into_iter()
+            .map(|d| DocumentEntry {
+                id: d.id,
+                created: d.created,
+                sha256: d.sha256,
+            })
+            .collect();
+        DocumentList { documents }.to_xml()
+    }
+
+    /// `GET /v1/documents/{id}`: the document's bytes as the court signed them.
+    pub fn take(&self, filer: &str, id: &str) -> Result<Vec<u8>, Failure> {
+        self.lock()
+            .document(filer, id)
+            .map(|d| d.xml)
+            .ok_or_else(|| no_document(id))
+    }
+
+    /// `POST /v1/documents/{id}/confirm` (idempotent).
+    pub fn confirm(&self, filer: &str, id: &str) -> Result<Vec<u8>, Failure> {
+        let now = self.clock.now();
+        let at = self
+            .lock()
+            .confirm(filer, id, now)
+            .map_err(|e| fail(500, codes::OTHER, e.to_string()))?
+            .ok_or_else(|| no_document(id))?;
+        Ok(Confirmation {
+            document_id: id.to_string(),
+            confirmed: at,
+        }
+        .to_xml())
+    }
+
+    /// Queues a document for a filer (the later tracker step fills this queue; tests use it
+    /// through `POST /v1/sim/documents`). When `sign` is true the court signs it first.
+    pub fn enqueue(&self, filer: &str, xml: &[u8], sign: bool) -> Result<String, Failure> {
+        let now = self.clock.now();
+        let bytes = if sign {
+            self.signer
+                .sign_enveloped(xml, now)
+                .map_err(|e| fail(400, codes::XML, format!("cannot sign the document: {e}")))?
+        } else {
+            xml.to_vec()
+        };
+        let mut store = self.lock();
+        let counter = store.next_counter();
+        let id = self.derive_id("D", counter);
+        store
+            .enqueue(QueuedDocument {
+                id: id.clone(),
+                filer: filer.to_string(),
+                created: now,
+                sha256: sha256_hex(&bytes),
+                xml: bytes,
+                confirmed: None,
+            })
+            .map_err(|e| fail(500, codes::OTHER, e.to_string()))?;
+        Ok(id)
+    }
+}
+
+fn no_document(id: &str) -> Failure {
+    fail(
+        404,
+        codes::DOCUMENT_ID,
+        format!("no document {id} for this filer"),
+    )
+}
+
+/// One item as the package lists it.
+#[derive(Debug, Clone)]
+struct Listed {
+    seq: u32,
+    id: String,
+    principal: Decimal,
+    sha256: String,
+}
+
+struct PackageView {
+    id: String,
+    item_count: usize,
+    control_sum: Decimal,
+    filer_tax_number: String,
+    items: Vec<Listed>,
+}
+
+/// Reads the signed package (schema first).
+fn read_package(xml: &[u8]) -> Result<PackageView, (&'static str, String)> {
+    let bad = |m: String| (codes::XML, m);
+    crate::filing::pipeline::package_schema()
+        .map_err(|e| (codes::OTHER, e.to_string()))?
+        .validate(xml)
+        .map_err(|e| bad(format!("the package does not match its schema: {e}")))?;
+    let text = std::str::from_utf8(xml).map_err(|_| bad("the package is not UTF-8".into()))?;
+    let doc = uppsala::parse(text.strip_prefix('\u{feff}').unwrap_or(text))
+        .map_err(|e| bad(e.to_string()))?;
+    let root = doc
+        .document_element()
+        .ok_or_else(|| bad("the package is empty".into()))?;
+    let ns = crate::filing::package::NAMESPACE;
+    let a = |n, name: &str| attr(&doc, n, name).unwrap_or_default().to_string();
+    let dec = |s: String| Decimal::from_str(&s).map_err(|_| bad(format!("'{s}' is not an amount")));
+    let mut items = Vec::new();
+    let mut filer_tax_number = String::new();
+    for n in element_children(&doc, root) {
+        if is_elem(&doc, n, ns, "Filer") {
+            filer_tax_number = a(n, "taxNumber");
+        } else if is_elem(&doc, n, ns, "Item") {
+            items.push(Listed {
+                seq: a(n, "seq")
+                    .parse()
+                    .map_err(|_| bad("item seq is not a number".into()))?,
+                id: a(n, "id"),
+                principal: dec(a(n, "principal"))?,
+                sha256: a(n, "sha256"),
+            });
+        }
+    }
+    Ok(PackageView {
+        id: a(root, "id"),
+        item_count: a(root, "itemCount")
+            .parse()
+            .map_err(|_| bad("itemCount is not a number".into()))?,
+        control_sum: dec(a(root, "controlSum"))?,
+        filer_tax_number,
+        items,
+    })
+}
