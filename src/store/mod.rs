@@ -142,25 +142,42 @@ impl Db {
         Ok(n == 0)
     }
 
-    /// Drops every writ table (the demo's `--reset`). Irreversible.
+    /// Drops every table of the database (the demo's `--reset`), listed from the database's
+    /// own catalogue so new tables are never forgotten. Irreversible.
     pub async fn reset(&self) -> Result<()> {
-        const TABLES: &str = "court_receipt_items, court_submissions, events, proposals, packages, lint_findings, lint_runs, \
-            import_results, documents, claims, debtors, creditors, batches, interest_rates, \
-            jobs, alerts, source_health, _sqlx_migrations";
         match self {
             Db::Postgres(p) => {
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "drop table if exists {TABLES} cascade"
-                )))
-                .execute(p)
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "select tablename::text from pg_tables where schemaname = current_schema()",
+                )
+                .fetch_all(p)
                 .await?;
+                for t in tables {
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "drop table if exists \"{t}\" cascade"
+                    )))
+                    .execute(p)
+                    .await?;
+                }
             }
             Db::Sqlite(p) => {
-                for t in TABLES.split(',').map(str::trim) {
-                    sqlx::query(sqlx::AssertSqlSafe(format!("drop table if exists {t}")))
-                        .execute(p)
+                let mut conn = p.acquire().await?;
+                sqlx::query("pragma foreign_keys = off")
+                    .execute(&mut *conn)
+                    .await?;
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "select name from sqlite_master where type = 'table' and name not like 'sqlite_%'",
+                )
+                .fetch_all(&mut *conn)
+                .await?;
+                for t in tables {
+                    sqlx::query(sqlx::AssertSqlSafe(format!("drop table if exists \"{t}\"")))
+                        .execute(&mut *conn)
                         .await?;
                 }
+                sqlx::query("pragma foreign_keys = on")
+                    .execute(&mut *conn)
+                    .await?;
             }
         }
         Ok(())

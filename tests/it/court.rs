@@ -214,7 +214,7 @@ async fn the_court_rejects_a_broken_signature_and_a_miscounted_package_with_code
             id: id.into(),
             created_at: chrono::Utc::now(),
             filer_name: signer.subject(),
-            filer_tax_number: "12345679".into(),
+            filer_certificate_serial: "01".into(),
             items: xmls
                 .iter()
                 .enumerate()

@@ -288,7 +288,7 @@ impl Court {
             Ok(p) => p,
             Err(e) => return (String::new(), Err(e)),
         };
-        let filer = pkg.filer_tax_number.clone();
+        let filer = pkg.filer_id.clone();
         let check = || -> Result<Vec<Listed>, (&'static str, String)> {
             if pkg.id != upload.package_id {
                 return Err((
@@ -542,7 +542,7 @@ struct PackageView {
     id: String,
     item_count: usize,
     control_sum: Decimal,
-    filer_tax_number: String,
+    filer_id: String,
     items: Vec<Listed>,
 }
 
@@ -563,10 +563,10 @@ fn read_package(xml: &[u8]) -> Result<PackageView, (&'static str, String)> {
     let a = |n, name: &str| attr(&doc, n, name).unwrap_or_default().to_string();
     let dec = |s: String| Decimal::from_str(&s).map_err(|_| bad(format!("'{s}' is not an amount")));
     let mut items = Vec::new();
-    let mut filer_tax_number = String::new();
+    let mut filer_id = String::new();
     for n in element_children(&doc, root) {
         if is_elem(&doc, n, ns, "Filer") {
-            filer_tax_number = a(n, "taxNumber");
+            filer_id = a(n, "certificateSerial");
         } else if is_elem(&doc, n, ns, "Item") {
             items.push(Listed {
                 seq: a(n, "seq")
@@ -584,7 +584,7 @@ fn read_package(xml: &[u8]) -> Result<PackageView, (&'static str, String)> {
             .parse()
             .map_err(|_| bad("itemCount is not a number".into()))?,
         control_sum: dec(a(root, "controlSum"))?,
-        filer_tax_number,
+        filer_id,
         items,
     })
 }
