@@ -113,6 +113,8 @@ pub mod acts;
 pub mod case_state;
 /// Deadlines after a transition.
 pub mod deadlines;
+/// Insolvency watch: sources, matching, effects, claim-filing drafts, registry simulator.
+pub mod insolvency;
 /// The lease-based job queue and its runner.
 pub mod queue;
 
