@@ -72,11 +72,21 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     let imported = import_files(&db, &files).await?;
     super::import::print_report(&imported);
 
-    println!("\n2. lint");
+    println!("\n2. insolvency watch (registry simulator on loopback)");
+    let registry = demo_registry().await?;
+    let today = super::today();
+    let (lists, notices, missing) =
+        super::insolvency::poll(&db, &registry, today - chrono::Duration::days(14), today).await?;
+    println!("  {lists} daily list(s) and {notices} notice(s) received from {registry}");
+    for m in &missing {
+        println!("  ALERT {m}");
+    }
+
+    println!("\n3. lint");
     let linted = lint_all(&db, super::today()).await?;
     super::lint::print_report(&linted, true);
 
-    println!("\n3. render, validate, sign, package");
+    println!("\n4. render, validate, sign, package");
     let signer = super::file::KeyArgs {
         p12: None,
         password_env: "WRIT_DEMO_PASSWORD_UNUSED".into(),
@@ -98,7 +108,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     .await?;
     super::file::print_report(&filed);
 
-    println!("\n4. summary");
+    println!("\n5. summary");
     print_summary(&db, &linted).await?;
     println!(
         "\nCheck them yourself:\n  xmllint --nonet --noout --schema xsd/izvrsba-1.1.xsd {}/*/proposals/*.xml\n  xmlsec1 --verify --trusted-pem {} --id-attr:Id http://uri.etsi.org/01903/v1.3.2#:SignedProperties FILE",
@@ -139,7 +149,12 @@ async fn print_summary(
                         .iter()
                         .filter(|f| f.severity == crate::filing::lint::Severity::Error)
                         .map(|f| format!("{} {}", f.code.as_str(), f.field))
-                        .collect::<Vec<_>>()
+                        .fold(Vec::<String>::new(), |mut v, x| {
+                            if !v.contains(&x) {
+                                v.push(x);
+                            }
+                            v
+                        })
                         .join("; ")
                 })
                 .unwrap_or_default()
@@ -160,4 +175,39 @@ async fn print_summary(
         );
     }
     Ok(())
+}
+
+/// The registry simulator with one of the sample batch's debtors (Kovinar Kranj d.o.o.) in
+/// bankruptcy since 10 days ago; returns its base URL.
+async fn demo_registry() -> anyhow::Result<String> {
+    use crate::law::ids::{CaseNumber, RegistrationNumber, TaxNumber};
+    use crate::tracker::insolvency::{
+        DebtorKind, NoticeAddress, ProceedingsType, SimConfig, SimDebtor, spawn,
+    };
+    let today = super::today();
+    let opened = today - chrono::Duration::days(10);
+    let mut config = SimConfig::new(7);
+    config.published_through = Some(today);
+    config.insolvent.push(SimDebtor {
+        kind: DebtorKind::LegalPerson,
+        name: "Kovinar Kranj d.o.o.".into(),
+        tax_number: TaxNumber::parse("89123450")?,
+        registration_number: Some(RegistrationNumber::parse("9753109000")?),
+        emso: None,
+        birth_date: None,
+        address: NoticeAddress {
+            street: "Savska loka 21".into(),
+            post_code: "4000".into(),
+            city: "Kranj".into(),
+        },
+        proceedings_type: ProceedingsType::Bankruptcy,
+        opening_date: opened,
+        publication_date: opened,
+        claim_deadline: None,
+        court: "Okrožno sodišče v Kranju".into(),
+        case_number: CaseNumber::parse("St 412/2026")?,
+        administrator: Some("Ana Upravitelj".into()),
+    });
+    let (addr, _handle) = spawn(config).await?;
+    Ok(format!("http://{addr}"))
 }

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod file;
 pub mod import;
 pub mod init;
+pub mod insolvency;
 pub mod interest;
 pub mod lint;
 pub mod migrate;
@@ -62,6 +63,9 @@ pub enum Command {
     Sign(sign::Args),
     /// Verify a signed XML document; exit status 0 only for a valid signature.
     Verify(verify::Args),
+    /// The insolvency watch: import or poll lists and notices, check debtors, decide candidates.
+    #[command(subcommand)]
+    Insolvency(insolvency::Args),
     /// Statutory default interest for a principal and a period.
     Interest(interest::Args),
     /// The statutory interest rate table: list, or add a newly published rate.
@@ -129,6 +133,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::File(a) => file::run(&ctx, a).await,
         Command::Sign(a) => sign::run(&ctx, a).await,
         Command::Verify(a) => verify::run(&ctx, a).await,
+        Command::Insolvency(a) => insolvency::run(&ctx, a).await,
         Command::Interest(a) => interest::run(&ctx, a).await,
         Command::Rates(a) => rates::run(&ctx, a).await,
         Command::CourtSim(a) => court_sim::run(&ctx, a).await,

@@ -86,6 +86,10 @@ pub enum Code {
     AlreadyFiled,
     /// L173 a document of this claim was already filed in another proposal.
     DocumentAlreadyFiled,
+    /// L180 insolvency proceedings against the debtor have opened (ZFPPIPP 131).
+    Insolvency,
+    /// L181 a possible insolvency match a person must confirm or reject.
+    InsolvencyCandidate,
 }
 
 impl Code {
@@ -119,6 +123,8 @@ impl Code {
             DuplicateClaim => "L171",
             AlreadyFiled => "L172",
             DocumentAlreadyFiled => "L173",
+            Insolvency => "L180",
+            InsolvencyCandidate => "L181",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Filing: claims in, signed proposals in the court's XML out (design.md §4).
 
 pub mod import;
+pub mod insolvency_check;
 pub mod lint;
 pub mod model;
 pub mod normalize;

@@ -109,7 +109,13 @@ pub async fn lint_all(db: &Db, today: NaiveDate) -> anyhow::Result<LintReport> {
             claim: &s.claim,
         })
         .collect();
-    let results = lint::lint_batch(&items, &filed, today);
+    let mut results = lint::lint_batch(&items, &filed, today);
+    let mut insolvency = insolvency_findings(db, &stored).await?;
+    for (id, findings) in &mut results {
+        if let Some(more) = insolvency.remove(id) {
+            findings.extend(more);
+        }
+    }
     let mut statuses = Vec::with_capacity(results.len());
     let mut rows = Vec::new();
     let mut out = Vec::with_capacity(results.len());
@@ -174,6 +180,28 @@ pub async fn lint_all(db: &Db, today: NaiveDate) -> anyhow::Result<LintReport> {
     })
 }
 
+/// Insolvency findings for stored claims against every daily list and notice writ holds.
+async fn insolvency_findings(
+    db: &Db,
+    stored: &[claims::StoredClaim],
+) -> anyhow::Result<HashMap<i64, Vec<Finding>>> {
+    let lists = crate::store::insolvency::daily_lists(db).await?;
+    let notices: Vec<_> = crate::store::insolvency::notices(db)
+        .await?
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    if lists.is_empty() && notices.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let decisions = crate::store::insolvency::decisions(db).await?;
+    let pairs: Vec<(i64, &crate::filing::model::Claim)> =
+        stored.iter().map(|s| (s.id, &s.claim)).collect();
+    Ok(crate::filing::insolvency_check::check(
+        &pairs, &lists, &notices, &decisions,
+    ))
+}
+
 async fn filed_claim_keys(db: &Db) -> anyhow::Result<HashMap<String, String>> {
     Ok(crate::store::packages::filed_keys(db)
         .await?
@@ -234,7 +262,28 @@ pub async fn file_ready(db: &Db, opts: &FileOptions<'_>) -> anyhow::Result<FileR
             .packages
             .push(write_stored(db, &opts.outbox, &id, true).await?);
     }
-    let ready = claims::ready_unproposed(db).await?;
+    let mut ready = claims::ready_unproposed(db).await?;
+    // Re-check insolvency right before signing: a debtor may have appeared on a daily list
+    // since lint ran (ZFPPIPP 131).
+    let mut blocked_now = insolvency_findings(db, &ready).await?;
+    let mut still_ready = Vec::with_capacity(ready.len());
+    for sc in ready {
+        match blocked_now
+            .remove(&sc.id)
+            .and_then(|f| f.into_iter().find(|f| f.severity == lint::Severity::Error))
+        {
+            Some(f) => {
+                let reason = format!("{} {}", f.code.as_str(), f.message);
+                block_claim(db, sc.id, &reason).await?;
+                report.failures.push(FileFailure {
+                    claim_id: sc.id,
+                    reason,
+                });
+            }
+            None => still_ready.push(sc),
+        }
+    }
+    ready = still_ready;
     let bar = progress_bar(ready.len() as u64, opts.progress);
     for chunk in ready.chunks(opts.package_size.max(1)) {
         let now = Utc::now();

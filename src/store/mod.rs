@@ -8,6 +8,7 @@ pub mod claims;
 pub mod court;
 pub mod events;
 pub mod health;
+pub mod insolvency;
 pub mod jobs;
 pub mod packages;
 pub mod rates;

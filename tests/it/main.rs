@@ -6,6 +6,7 @@ mod conformance;
 mod court;
 mod filing;
 mod import;
+mod insolvency;
 mod law;
 mod regressions;
 mod signing;
