@@ -2,6 +2,12 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() {
+    // Writing to a closed pipe (`writ lint | head`) ends the program quietly, as Unix tools do,
+    // instead of panicking.
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread writes output.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -13,7 +19,7 @@ async fn main() {
     match writ::cli::run(cli).await {
         Ok(code) => std::process::exit(code),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", writ::cli::error_text(&e));
             std::process::exit(2);
         }
     }

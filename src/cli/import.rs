@@ -49,5 +49,6 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     } else {
         print_report(&report);
     }
-    Ok(0)
+    // 0: every row imported; 1: something was rejected (the report says what).
+    Ok(i32::from(!report.rejections.is_empty()))
 }

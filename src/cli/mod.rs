@@ -144,6 +144,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
     }
 }
 
+/// An error and its causes as one line, each cause once (database drivers repeat the same text
+/// in several layers).
+pub fn error_text(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let t = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&t)) {
+            parts.push(t);
+        }
+    }
+    parts.join(": ")
+}
+
 /// Today's date for legal purposes. Legal dates are Ljubljana dates (design.md §3); the machine
 /// clock is UTC, so this adds the zone offset (CET/CEST by the EU rule: last Sunday of March and
 /// of October at 01:00 UTC).

@@ -82,7 +82,12 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             replace,
         } => {
             let rate_percent = parse_amount(&rate)
-                .ok_or_else(|| anyhow::anyhow!("'{rate}' is not a rate in percent"))?;
+                .filter(|r| *r > rust_decimal::Decimal::ZERO && *r <= rust_decimal::Decimal::from(30))
+                .ok_or_else(|| anyhow::anyhow!("'{rate}' is not a yearly rate between 0 and 30 percent (the statutory rate is the ECB rate + 8)"))?;
+            anyhow::ensure!(
+                !source.trim().is_empty(),
+                "--source must name the Uradni list notice the rate comes from"
+            );
             let entered = rates::EnteredRate {
                 valid_from: from,
                 rate_percent: rate_percent.to_string(),
@@ -94,7 +99,10 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             let previous = if replace {
                 t.replace(row.clone())?
             } else {
-                t.add(row.clone()).map(|_| None)?
+                t.add(row.clone()).map_err(|e| {
+                    anyhow::anyhow!("{e}; to replace the existing rate on purpose, add --replace")
+                })?;
+                None
             };
             let db = ctx.db().await?;
             let mut tx = db.begin().await?;

@@ -95,7 +95,11 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     match verify(&xml, &opts) {
         Ok(v) => {
             if ctx.json {
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                let mut j = serde_json::to_value(&v)?;
+                if let Some(o) = j.as_object_mut() {
+                    o.insert("valid".into(), serde_json::Value::Bool(true));
+                }
+                println!("{}", serde_json::to_string_pretty(&j)?);
             } else {
                 println!("VALID {}", args.file.display());
                 if let Some(s) = &v.signer_subject {
@@ -125,6 +129,12 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             Ok(0)
         }
         Err(e) => {
+            if ctx.json {
+                println!(
+                    "{}",
+                    serde_json::json!({"valid": false, "file": args.file.display().to_string(), "reason": e.to_string()})
+                );
+            }
             eprintln!("INVALID {}: {e}", args.file.display());
             Ok(1)
         }

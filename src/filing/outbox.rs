@@ -16,12 +16,14 @@ use crate::store::packages::StoredPackage;
 /// Writes `bytes` to `path` atomically (temp file, fsync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp-writ");
+    let named =
+        |e: std::io::Error| std::io::Error::new(e.kind(), format!("{}: {e}", path.display()));
     {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
+        let mut f = fs::File::create(&tmp).map_err(named)?;
+        f.write_all(bytes).map_err(named)?;
+        f.sync_all().map_err(named)?;
     }
-    fs::rename(&tmp, path)
+    fs::rename(&tmp, path).map_err(named)
 }
 
 /// Writes a stored package to `outbox`; returns its folder. Idempotent: the same stored bytes
@@ -29,7 +31,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 pub fn write_package(outbox: &Path, pkg: &StoredPackage) -> std::io::Result<PathBuf> {
     let dir = outbox.join(&pkg.id);
     let proposals = dir.join("proposals");
-    fs::create_dir_all(&proposals)?;
+    fs::create_dir_all(&proposals).map_err(|e| {
+        std::io::Error::new(
+            e.kind(),
+            format!("cannot create {}: {e}", proposals.display()),
+        )
+    })?;
     // Leftovers of a write that was killed half-way.
     for d in [&dir, &proposals] {
         for e in fs::read_dir(d)?.flatten() {

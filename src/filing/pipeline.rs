@@ -241,6 +241,8 @@ pub struct FileFailure {
 /// The outcome of `file`.
 #[derive(Debug, Serialize)]
 pub struct FileReport {
+    /// The signing certificate's subject.
+    pub signed_by: String,
     pub packages: Vec<WrittenPackage>,
     pub proposals_filed: usize,
     pub failures: Vec<FileFailure>,
@@ -252,11 +254,13 @@ pub struct FileReport {
 /// claim's proposal is unique by claim identity, so no claim is ever filed twice.
 pub async fn file_ready(db: &Db, opts: &FileOptions<'_>) -> anyhow::Result<FileReport> {
     let mut report = FileReport {
+        signed_by: opts.signer.subject(),
         packages: vec![],
         proposals_filed: 0,
         failures: vec![],
     };
-    std::fs::create_dir_all(&opts.outbox)?;
+    std::fs::create_dir_all(&opts.outbox)
+        .map_err(|e| anyhow::anyhow!("cannot create the outbox {}: {e}", opts.outbox.display()))?;
     for id in packages::unwritten(db).await? {
         report
             .packages
@@ -443,7 +447,11 @@ async fn write_stored(
     let pkg = packages::load(db, id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("package {id} vanished"))?;
-    let dir = outbox::write_package(outbox, &pkg)?;
+    let dir = outbox::write_package(outbox, &pkg).map_err(|e| {
+        anyhow::anyhow!(
+            "package {id} is sealed in the database but could not be written to the outbox ({e}); fix the outbox and run `writ file` again to write it (nothing will be filed twice)"
+        )
+    })?;
     let now = Utc::now();
     let mut tx = db.begin().await?;
     packages::mark_written(&mut tx, id, &dir.display().to_string(), now).await?;

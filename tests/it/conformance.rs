@@ -130,7 +130,7 @@ fn every_einvoice_in_the_corpus_is_imported_or_rejected_with_a_reason() {
         .chain(files.iter().map(|f| f.display().to_string()))
         .collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = ok(&run(dir.path(), &args));
+    let out = partly(&run(dir.path(), &args));
     let imported = 1;
     assert!(
         out.contains(&format!(

@@ -136,3 +136,15 @@ pub fn xmlsec1_verify(ca: &Path, file: &Path) -> Result<(), String> {
         Err(String::from_utf8_lossy(&o.stderr).into_owned())
     }
 }
+
+/// Output of an import that rejected something: exit status 1 (not 2, an error), stdout back.
+pub fn partly(o: &Output) -> String {
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "an import with rejections exits 1\nstdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    stdout(o)
+}
