@@ -43,7 +43,7 @@ pub use formats::{
 pub use health::{expected_daily_lists, missing_daily_lists};
 pub use matching::{
     BenchReport, DebtorIndex, DebtorRecord, IdField, Match, MatchSource, Strength, bench_check,
-    normalize_name,
+    normalize_name, synthetic_tax_number,
 };
 pub use sim::{SimConfig, SimDebtor, spawn};
 
