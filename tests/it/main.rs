@@ -9,4 +9,5 @@ mod import;
 mod law;
 mod regressions;
 mod signing;
+mod tracker;
 mod worker;
