@@ -124,9 +124,8 @@ pub async fn record_transition(
     };
     let event_json = serde_json::to_string(&t.event)
         .map_err(|e| StoreError::Corrupt(format!("event cannot be stored: {e}")))?;
-    let tid: i64 =
-        on_tx!(tx, |c| {
-            sqlx::query_scalar(
+    let tid: i64 = on_tx!(tx, |c| {
+        sqlx::query_scalar(
         "insert into case_transitions (case_id, from_state, to_state, event, event_json, reason, \
          source_kind, source_ref, document_id, at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id"
@@ -143,7 +142,7 @@ pub async fn record_transition(
     .bind(now)
     .fetch_one(&mut *c)
     .await?
-        });
+    });
     on_tx!(tx, |c| sqlx::query(
         "update cases set state = $1, state_label = $2, updated_at = $3 where id = $4"
     )
