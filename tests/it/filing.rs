@@ -114,6 +114,11 @@ fn demo_leaves_schema_valid_signed_proposals_in_the_outbox() {
     let out = ok(&run(dir.path(), &["demo"]));
     assert!(out.contains("4. summary"), "{out}");
     assert!(out.contains("blocked"), "{out}");
+    // The tracker part: filed to the in-process court, tracked for some weeks, a case table.
+    assert!(out.contains("8. cases") && out.contains("VL 1/"), "{out}");
+    for state in ["executing", "litigation", "rejected", "withdrawn"] {
+        assert!(out.contains(state), "{state}: {out}");
+    }
     check_outbox(dir.path());
     // A second demo on the same database is refused, --reset starts again.
     let again = run(dir.path(), &["demo"]);
