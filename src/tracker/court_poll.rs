@@ -56,6 +56,11 @@ pub struct TakePayload {
     pub id: String,
     /// SHA-256 the list gave; the taken bytes must match it.
     pub sha256: Option<String>,
+    /// When the court put the document in the filer's box (the list's `created`): the day of
+    /// delivery, from which service by fiction is counted (ZPP 141.a) when an act gives no
+    /// service date.
+    #[serde(default)]
+    pub created: Option<DateTime<Utc>>,
 }
 
 /// Runs `poll_court` and `take_document`.
@@ -124,6 +129,7 @@ impl CourtTracker {
                     serde_json::to_value(TakePayload {
                         id: d.id.clone(),
                         sha256: Some(d.sha256.clone()),
+                        created: Some(d.created),
                     })
                     .map_err(|e| JobError::Permanent(e.to_string()))?,
                     now,
@@ -182,7 +188,9 @@ impl CourtTracker {
             ));
         }
         let now = self.clock.now();
-        let result = store_and_apply(&self.db, &p.id, &bytes, &sha, verdict, now).await?;
+        let delivered = crate::cli::ljubljana_date(p.created.unwrap_or(now));
+        let result =
+            store_and_apply(&self.db, &p.id, &bytes, &sha, verdict, delivered, now).await?;
         self.client
             .confirm_document(&p.id)
             .await
@@ -192,13 +200,15 @@ impl CourtTracker {
 }
 
 /// Stores a taken document and, when it verified and reads cleanly, applies its acts to their
-/// cases, in one transaction (see the module doc).
+/// cases, in one transaction (see the module doc). `verdict`: the signature check (`Ok` with an
+/// optional note, or why it failed); `delivered_on`: the day the court delivered it.
 pub async fn store_and_apply(
     db: &Db,
     external_id: &str,
     bytes: &[u8],
     sha: &str,
     verdict: Result<Option<String>, String>,
+    delivered_on: chrono::NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<TakeResult, StoreError> {
     let (verified, verifier_message) = match &verdict {
@@ -269,7 +279,15 @@ pub async fn store_and_apply(
         tx.commit().await?;
         return Ok(TakeResult::AlreadyStored);
     };
-    match apply_acts(&mut tx, doc_id, &doc.acts_in_procedural_order(), now).await? {
+    match apply_acts(
+        &mut tx,
+        doc_id,
+        &doc.acts_in_procedural_order(),
+        delivered_on,
+        now,
+    )
+    .await?
+    {
         Ok(n) => {
             tx.commit().await?;
             Ok(TakeResult::Applied { transitions: n })
@@ -324,10 +342,10 @@ async fn apply_acts(
     tx: &mut Tx,
     doc_id: i64,
     acts: &[&Act],
+    delivered_on: chrono::NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Result<usize, (&'static str, String)>, StoreError> {
     let calendar = Calendar::slovenia();
-    let today = crate::cli::ljubljana_date(now);
     let mut states: HashMap<i64, CaseState> = HashMap::new();
     let mut applied = 0;
     for act in acts {
@@ -358,7 +376,7 @@ async fn apply_acts(
             Err(e) => return Ok(Err(("rejected", e.to_string()))),
         };
         let facts = Facts {
-            delivered_to_mailbox_on: Some(today),
+            delivered_to_mailbox_on: Some(delivered_on),
             ..Facts::new(&calendar)
         };
         let due = deadlines_after(&t, &facts).unwrap_or_else(|e| {

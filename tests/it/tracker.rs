@@ -401,6 +401,7 @@ async fn two_workers_on_postgres_apply_each_of_50_documents_once() {
             serde_json::to_value(TakePayload {
                 id: id.clone(),
                 sha256: None,
+                created: None,
             })
             .unwrap(),
             now,

@@ -304,6 +304,11 @@ impl Court {
         let mut day = last;
         while day < today {
             day = day.succ_opt().unwrap_or(today);
+            store.progress().last_day = Some(day);
+            // The court issues nothing on Saturdays, Sundays and public holidays.
+            if !self.calendar.is_working_day(day).unwrap_or(true) {
+                continue;
+            }
             let mut out: Vec<(String, SimCase, SimAct)> = Vec::new();
             for c in store.progress().cases.iter_mut() {
                 if let Some(act) = self.step(c, day) {
@@ -328,7 +333,6 @@ impl Court {
                 self.queue(store, &filer, &xml, true, at)?;
                 issued += 1;
             }
-            store.progress().last_day = Some(day);
         }
         store
             .persist()
