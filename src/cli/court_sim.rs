@@ -26,6 +26,16 @@ pub struct Args {
     /// PEM file(s) of CAs trusted for filers' signatures (default: DATA_DIR/certs/demo-ca.pem).
     #[arg(long)]
     pub trust_ca: Vec<PathBuf>,
+    /// Court days per real minute (0: the court's days follow the clock; tests and demos step
+    /// it with POST /v1/sim/advance?days=N).
+    #[arg(long, default_value_t = 0)]
+    pub speed: u32,
+    /// Share of accepted proposals the court rejects, in percent.
+    #[arg(long, default_value_t = 10)]
+    pub reject_pct: u8,
+    /// Share of enforcement orders the debtor objects to, in percent.
+    #[arg(long, default_value_t = 20)]
+    pub objection_pct: u8,
 }
 
 pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
@@ -52,6 +62,11 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     config.listen = args.listen;
     config.seed = args.seed;
     config.data_dir = Some(state_dir.clone());
+    config.schedule = sim::Schedule {
+        speed_days_per_minute: args.speed,
+        reject_pct: args.reject_pct.min(100),
+        objection_pct: args.objection_pct.min(100),
+    };
     let (addr, handle) = sim::spawn(config).await?;
     println!(
         "court simulator listening on http://{addr} (seed {}); court CA for receipts: {}",

@@ -36,6 +36,12 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         db.reset().await?;
         db.migrate().await?;
         let _ = std::fs::remove_dir_all(ctx.data_dir.join("outbox"));
+        // The simulated court forgets the old filings too (its keys stay).
+        let _ = std::fs::remove_file(
+            ctx.data_dir
+                .join(super::court_sim::STATE_DIR)
+                .join("state.json"),
+        );
     }
     println!(
         "writ demo — {} database, data in {}",
@@ -118,7 +124,106 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             .join(super::init::DEMO_CA)
             .display()
     );
+    track(ctx, &db, &signer).await?;
     Ok(0)
+}
+
+/// Weeks the demo moves the simulated court ahead, one at a time.
+const DEMO_WEEKS: u32 = 4;
+/// The simulator's seed in the demo: with the sample batch it gives one rejection and one
+/// objection among the eight cases (the default shares: 10 % and 20 %).
+const DEMO_SEED: u64 = 1;
+
+/// The tracker part of the demo (design.md §8): file the package to the in-process court
+/// simulator, pay most fees, advance the court week by week taking its documents, print the
+/// case table.
+async fn track(
+    ctx: &Ctx,
+    db: &crate::store::Db,
+    signer: &crate::filing::sign::Signer,
+) -> anyhow::Result<()> {
+    use crate::court::sim::{self, SimConfig};
+
+    println!("\n6. file through the court exchange (in-process court simulator)");
+    let ca = std::fs::read(ctx.data_dir.join("certs").join(super::init::DEMO_CA))?;
+    let mut config = SimConfig::new(openssl::x509::X509::stack_from_pem(&ca)?);
+    config.data_dir = Some(ctx.data_dir.join(super::court_sim::STATE_DIR));
+    config.seed = DEMO_SEED;
+    let (_, court) = sim::spawn(config).await?;
+    let court_args = super::file::CourtArgs {
+        court_url: Some(court.url()),
+        court_ca: None,
+        client_p12: None,
+        client_password_env: "WRIT__COURT__CLIENT_PASSWORD".into(),
+        timeout_secs: 60,
+        connect_timeout_secs: 5,
+        retries: 3,
+        retry_min_ms: 100,
+    };
+    let client = crate::court::client::CourtClient::new(court_args.client_config(ctx)?)?;
+    let submitted = crate::filing::submit::submit_pending(db, &client, &court.url()).await?;
+    println!("  court simulator on {}", court.url());
+    super::file::print_submit_report(&submitted);
+
+    println!("\n7. pay the court fees (all but one case)");
+    let today = super::today();
+    let open = crate::store::cases::list(db, Some("submitted"), None, today).await?;
+    let keep_unpaid = open.first().map(|c| c.id);
+    for row in &open {
+        let Some(c) = crate::store::cases::get(db, row.id).await? else {
+            continue;
+        };
+        let (Some(reference), Some(amount)) = (&c.fee_reference, &c.fee_amount) else {
+            continue;
+        };
+        if Some(c.id) == keep_unpaid {
+            println!(
+                "  {} fee {amount} EUR left unpaid (the court will order payment, then deem the proposal withdrawn)",
+                c.case_number.as_deref().unwrap_or("-")
+            );
+            continue;
+        }
+        let value: rust_decimal::Decimal = amount.parse()?;
+        let paid = super::fees::record_payment(db, reference, value, today).await?;
+        client.sim_fee_payment(reference, amount, today).await?;
+        println!(
+            "  {} fee {amount} EUR paid with {reference}: {}",
+            c.case_number.as_deref().unwrap_or("-"),
+            paid.state.as_deref().unwrap_or("-")
+        );
+    }
+
+    println!("\n8. the court works; writ tracks (one week at a time)");
+    let filer = signer
+        .certificate()
+        .serial_number()
+        .to_bn()
+        .and_then(|b| b.to_hex_str().map(|h| h.to_string()))?;
+    let clock: std::sync::Arc<dyn crate::tracker::queue::Clock> =
+        std::sync::Arc::new(crate::tracker::queue::SystemClock);
+    for week in 1..=DEMO_WEEKS {
+        let court_day = client.sim_advance(7).await?;
+        let tracker =
+            super::track::court_tracker(ctx, db, &court_args, filer.clone(), clock.clone(), None)?;
+        let (ran, failed) = super::track::track_once(db, tracker).await?;
+        println!(
+            "  week {week}: court {}; {} document(s) taken{}",
+            court_day
+                .replace("date=", "date ")
+                .replace(" issued=", ", issued "),
+            ran.saturating_sub(1),
+            if failed > 0 {
+                format!(", {failed} job(s) failed")
+            } else {
+                String::new()
+            }
+        );
+    }
+    court.shutdown().await?;
+
+    println!("\n9. cases");
+    super::cases::print_table(&crate::store::cases::list(db, None, None, today).await?);
+    Ok(())
 }
 
 async fn print_summary(

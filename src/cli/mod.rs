@@ -17,6 +17,10 @@ pub mod verify;
 // Tracker (job queue).
 pub mod alerts;
 pub mod worker;
+// tracker-glue: court tracking, cases, fees.
+pub mod cases;
+pub mod fees;
+pub mod track;
 
 use std::path::PathBuf;
 
@@ -82,6 +86,16 @@ pub enum Command {
     Worker(worker::Args),
     /// List alerts: dead jobs, silent sources.
     Alerts(alerts::Args),
+    // tracker-glue: court tracking, cases, fees.
+    /// Poll the court exchange and apply its documents to the cases (`--once`), or read an
+    /// unsigned court document (`--import-unsigned FILE`).
+    Track(track::Args),
+    /// Tracked cases: list, show.
+    #[command(subcommand)]
+    Cases(cases::Args),
+    /// Court fees: record a payment.
+    #[command(subcommand)]
+    Fees(fees::Args),
 }
 
 /// What every subcommand gets: the global flags and a way to the database.
@@ -141,6 +155,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Migrate => migrate::run(&ctx).await,
         Command::Worker(a) => worker::run(&ctx, a).await,
         Command::Alerts(a) => alerts::run(&ctx, a).await,
+        // tracker-glue
+        Command::Track(a) => track::run(&ctx, a).await,
+        Command::Cases(a) => cases::run(&ctx, a).await,
+        Command::Fees(a) => fees::run(&ctx, a).await,
     }
 }
 

@@ -1,11 +1,13 @@
-//! `writ worker [--once]`: run the job queue (design.md §6). For now the built-in jobs only
-//! (`health_check`, `noop`); the court and insolvency pollers register here as they land.
+//! `writ worker [--once]`: run the job queue (design.md §6): the built-in jobs (`health_check`,
+//! `noop`) and, when a court URL is configured, the court exchange jobs (`poll_court`,
+//! `take_document`, polling every `--court-poll-every` seconds).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::Ctx;
 use crate::store::jobs;
+use crate::tracker::court_poll::CourtTracker;
 use crate::tracker::queue::{Clock, HealthCheck, Noop, Runner, SystemClock};
 
 #[derive(Debug, clap::Args)]
@@ -16,6 +18,16 @@ pub struct Args {
     /// This worker's name in job leases (default: host and process id).
     #[arg(long, env = "WRIT_WORKER_ID")]
     pub worker_id: Option<String>,
+    /// Seconds between polls of the court exchange.
+    #[arg(long, default_value_t = 300)]
+    pub court_poll_every: u64,
+    #[command(flatten)]
+    pub court: super::file::CourtArgs,
+    #[command(flatten)]
+    pub key: super::file::KeyArgs,
+    /// The filer's certificate serial (hex) at the court (default: the signing certificate's).
+    #[arg(long, env = "WRIT__COURT__FILER")]
+    pub filer: Option<String>,
 }
 
 /// How often the health check runs.
@@ -30,14 +42,23 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     let db = ctx.db().await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     jobs::enqueue_now(&db, HealthCheck::job(clock.now()), clock.now()).await?;
-    let runner = Runner::new(db.clone(), args.worker_id.unwrap_or_else(default_worker_id))
+    let mut runner = Runner::new(db.clone(), args.worker_id.unwrap_or_else(default_worker_id))
         .clock(clock.clone())
         .handler(Arc::new(Noop))
         .handler(Arc::new(HealthCheck {
             db: db.clone(),
-            clock,
+            clock: clock.clone(),
             every: HEALTH_CHECK_EVERY,
         }));
+    // The court exchange jobs, when a court is configured.
+    if args.court.court_url.is_some() {
+        let filer = super::track::filer_serial(ctx, &args.key, args.filer.as_deref())?;
+        let every = Duration::from_secs(args.court_poll_every.max(1));
+        let tracker =
+            super::track::court_tracker(ctx, &db, &args.court, filer, clock.clone(), Some(every))?;
+        jobs::enqueue_now(&db, CourtTracker::poll_job(clock.now()), clock.now()).await?;
+        runner = runner.handler(Arc::new(tracker));
+    }
     if args.once {
         let (ran, failed) = runner.drain().await?;
         if ctx.json {

@@ -293,6 +293,48 @@ impl CourtClient {
         Ok(Confirmation::parse(&xml)?)
     }
 
+    /// Simulator only (`POST /v1/sim/advance?days=N`): moves the simulated court's clock and
+    /// lets it issue the documents due; returns its answer (`date=… issued=…`).
+    pub async fn sim_advance(&self, days: u32) -> Result<String, ClientError> {
+        let body = self
+            .call(
+                Method::POST,
+                &format!("/v1/sim/advance?days={days}"),
+                None,
+                &AtomicU32::new(0),
+            )
+            .await?;
+        Ok(String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// Simulator only (`POST /v1/sim/fee-payments`): tells the simulated court's bank account
+    /// that a fee was paid; returns its answer (`paid=VL …` or `paid=-`).
+    pub async fn sim_fee_payment(
+        &self,
+        reference: &str,
+        amount: &str,
+        date: chrono::NaiveDate,
+    ) -> Result<String, ClientError> {
+        let plain = |v: &str| {
+            v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        };
+        if !plain(reference) || !plain(amount) {
+            return Err(ClientError::Config(format!(
+                "fee payment reference '{reference}' or amount '{amount}' has characters a query cannot carry as is"
+            )));
+        }
+        let body = self
+            .call(
+                Method::POST,
+                &format!("/v1/sim/fee-payments?reference={reference}&amount={amount}&date={date}"),
+                None,
+                &AtomicU32::new(0),
+            )
+            .await?;
+        Ok(String::from_utf8_lossy(&body).into_owned())
+    }
+
     /// One operation with retries; returns the 2xx body.
     async fn call(
         &self,

@@ -93,6 +93,8 @@ pub async fn submit_pending(
         match outcome {
             Ok(o) => {
                 court_store::record_receipt(&mut tx, &id, &o.receipt, &o.xml, now).await?;
+                // The tracker's cases: accepted items `submitted`, rejected ones `rejected`.
+                crate::store::cases::create_from_receipt(&mut tx, &o.receipt, now).await?;
                 let accepted = o.receipt.accepted();
                 let rejected = o.receipt.items.len() - accepted;
                 events::append(

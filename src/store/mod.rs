@@ -4,6 +4,8 @@
 
 pub mod alerts;
 pub mod batches;
+// tracker-glue: cases, their transitions, court documents, deadlines, fee payments.
+pub mod cases;
 pub mod claims;
 pub mod court;
 pub mod events;

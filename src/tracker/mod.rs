@@ -111,6 +111,8 @@
 pub mod acts;
 /// The case state machine.
 pub mod case_state;
+/// Court exchange jobs: poll the court, take documents, apply them to cases (tracker-glue).
+pub mod court_poll;
 /// Deadlines after a transition.
 pub mod deadlines;
 /// Insolvency watch: sources, matching, effects, claim-filing drafts, registry simulator.

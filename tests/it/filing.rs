@@ -113,6 +113,11 @@ fn demo_leaves_schema_valid_signed_proposals_in_the_outbox() {
             panic!("the debtor on the simulated daily list must be blocked:\n{out}")
         });
     assert!(kovinar.contains("L180"), "{kovinar}");
+    // The tracker part: filed to the in-process court, tracked for some weeks, a case table.
+    assert!(out.contains("9. cases") && out.contains("VL 1/"), "{out}");
+    for state in ["executing", "litigation", "rejected", "withdrawn"] {
+        assert!(out.contains(state), "{state}: {out}");
+    }
     check_outbox(dir.path());
     // A second demo on the same database is refused, --reset starts again.
     let again = run(dir.path(), &["demo"]);

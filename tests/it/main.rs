@@ -10,4 +10,5 @@ mod insolvency;
 mod law;
 mod regressions;
 mod signing;
+mod tracker;
 mod worker;

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::Mutex;
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use openssl::x509::X509;
 use rust_decimal::Decimal;
 
@@ -23,7 +23,10 @@ use crate::law::deadlines::{self, DeadlineRule};
 use crate::law::fees::{self, FeeKind};
 use crate::law::ids::SiReference;
 
-use super::state::{QueuedDocument, SimStats, SimStore, StoredReceipt};
+use super::documents::{self, SimAct};
+use super::state::{
+    QueuedDocument, SimCase, SimParty, SimPayment, SimStage, SimStats, SimStore, StoredReceipt,
+};
 
 /// CN of the simulated court's CA and of its signing certificate.
 pub const COURT_CA_CN: &str = "writ SIM court CA";
@@ -122,6 +125,41 @@ impl Clock {
     }
 }
 
+/// How the simulated court decides and how fast its days pass (design.md §5).
+#[derive(Debug, Clone, Copy)]
+pub struct Schedule {
+    /// Court days per real minute (0: the court's clock follows the base clock, moved only by
+    /// [`Court::advance`]).
+    pub speed_days_per_minute: u32,
+    /// Share of accepted proposals the court rejects (9004), in percent.
+    pub reject_pct: u8,
+    /// Share of enforcement orders the debtor objects to (9001), in percent.
+    pub objection_pct: u8,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Schedule {
+            speed_days_per_minute: 0,
+            reject_pct: 10,
+            objection_pct: 20,
+        }
+    }
+}
+
+/// Days after service by which the court expects a debtor's objection (ZIZ 9(3), 61(1)); the
+/// simulated debtor who objects does so 5 days after service.
+const OBJECTION_AFTER_SERVICE: i64 = 5;
+/// Days from an order to its service on the debtor (the simulated post).
+const SERVICE_DAYS: i64 = 3;
+/// Days from the fee payment to the enforcement order.
+const ORDER_AFTER_PAYMENT: i64 = 2;
+/// Days from receipt to a rejection.
+const REJECT_AFTER: i64 = 3;
+/// Days from an objection to the transfer to litigation, and from finality to the transfer or
+/// the bank's notice.
+const FOLLOW_UP_DAYS: i64 = 7;
+
 /// The simulated court.
 pub struct Court {
     store: Mutex<Box<dyn SimStore>>,
@@ -131,6 +169,8 @@ pub struct Court {
     seed: u64,
     clock: Clock,
     calendar: Calendar,
+    schedule: Schedule,
+    started: std::time::Instant,
 }
 
 impl std::fmt::Debug for Court {
@@ -145,6 +185,8 @@ impl std::fmt::Debug for Court {
 struct Checked {
     verdict: Verdict,
     accepted_key: Option<(String, String)>,
+    /// The court's case file for an accepted proposal (its filer is set by the caller).
+    case: Option<SimCase>,
 }
 
 impl Court {
@@ -168,7 +210,249 @@ impl Court {
             seed,
             clock,
             calendar: Calendar::slovenia(),
+            schedule: Schedule::default(),
+            started: std::time::Instant::now(),
         })
+    }
+
+    /// Sets how the court decides and how fast its days pass.
+    pub fn with_schedule(mut self, schedule: Schedule) -> Self {
+        self.schedule = schedule;
+        self
+    }
+
+    /// The court's time: the base clock, plus the days it was advanced, plus (when accelerated)
+    /// the real time elapsed times the speed.
+    fn court_now(&self, store: &mut dyn SimStore) -> DateTime<Utc> {
+        let mut t = self.clock.now() + chrono::Duration::seconds(store.progress().offset_secs);
+        let speed = self.schedule.speed_days_per_minute;
+        if speed > 0 {
+            let elapsed = self.started.elapsed().as_secs_f64() * f64::from(speed) * 1440.0;
+            t += chrono::Duration::milliseconds((elapsed * 1000.0) as i64);
+        }
+        t
+    }
+
+    /// The court's date (Ljubljana).
+    pub fn today(&self) -> NaiveDate {
+        let mut store = self.lock();
+        crate::cli::ljubljana_date(self.court_now(&mut **store))
+    }
+
+    /// The court's case files (for tests and the operator).
+    pub fn cases(&self) -> Vec<SimCase> {
+        self.lock().progress().cases.clone()
+    }
+
+    /// `POST /v1/sim/advance?days=N`: moves the court's clock `days` ahead and issues the
+    /// documents due by then; returns the court's new date and the number of documents issued.
+    pub fn advance(&self, days: u32) -> Result<(NaiveDate, usize), Failure> {
+        let mut store = self.lock();
+        store.progress().offset_secs += i64::from(days) * 86_400;
+        let issued = self.work(&mut **store)?;
+        Ok((
+            crate::cli::ljubljana_date(self.court_now(&mut **store)),
+            issued,
+        ))
+    }
+
+    /// `POST /v1/sim/fee-payments`: a payment on the court's fee account. Matched by the
+    /// reference; pays the fee when the amount covers it. Returns the case number it paid.
+    pub fn pay_fee(
+        &self,
+        reference: &str,
+        amount: Decimal,
+        date: NaiveDate,
+    ) -> Result<Option<String>, Failure> {
+        let mut store = self.lock();
+        let progress = store.progress();
+        progress.payments.push(SimPayment {
+            reference: reference.to_string(),
+            amount,
+            date,
+        });
+        let mut paid = None;
+        if let Some(c) = progress
+            .cases
+            .iter_mut()
+            .find(|c| c.fee_reference == reference.trim())
+            && amount >= c.fee_amount
+        {
+            if c.fee_paid_on.is_none_or(|p| date < p) {
+                c.fee_paid_on = Some(date);
+            }
+            paid = Some(c.case_number.clone());
+        }
+        store
+            .persist()
+            .map_err(|e| fail(500, codes::OTHER, e.to_string()))?;
+        Ok(paid)
+    }
+
+    /// Works through every court day since the last one up to today: issues, signs and queues
+    /// the documents due. Returns how many were issued.
+    fn work(&self, store: &mut dyn SimStore) -> Result<usize, Failure> {
+        let today = crate::cli::ljubljana_date(self.court_now(store));
+        let Some(last) = store.progress().last_day else {
+            store.progress().last_day = Some(today);
+            store
+                .persist()
+                .map_err(|e| fail(500, codes::OTHER, e.to_string()))?;
+            return Ok(0);
+        };
+        let mut issued = 0;
+        let mut day = last;
+        while day < today {
+            day = day.succ_opt().unwrap_or(today);
+            store.progress().last_day = Some(day);
+            // The court issues nothing on Saturdays, Sundays and public holidays.
+            if !self.calendar.is_working_day(day).unwrap_or(true) {
+                continue;
+            }
+            let mut out: Vec<(String, SimCase, SimAct)> = Vec::new();
+            for c in store.progress().cases.iter_mut() {
+                if let Some(act) = self.step(c, day) {
+                    out.push((c.filer.clone(), c.clone(), act));
+                }
+            }
+            for (filer, c, act) in out {
+                let xml = documents::render(&c, &act).map_err(|e| {
+                    fail(500, codes::OTHER, format!("cannot write a document: {e}"))
+                })?;
+                CourtSchema::shared().validate(&xml).map_err(|e| {
+                    fail(
+                        500,
+                        codes::OTHER,
+                        format!("the court's own document is not valid: {e}"),
+                    )
+                })?;
+                let at = day
+                    .and_hms_opt(9, 0, 0)
+                    .map(|t| t.and_utc())
+                    .unwrap_or_else(|| self.clock.now());
+                self.queue(store, &filer, &xml, true, at)?;
+                issued += 1;
+            }
+        }
+        store
+            .persist()
+            .map_err(|e| fail(500, codes::OTHER, e.to_string()))?;
+        Ok(issued)
+    }
+
+    fn working_day(&self, d: NaiveDate) -> NaiveDate {
+        self.calendar.working_day_on_or_after(d).unwrap_or(d)
+    }
+
+    /// What the court does in case `c` on `day`, if anything (at most one act a day).
+    fn step(&self, c: &mut SimCase, day: NaiveDate) -> Option<SimAct> {
+        let days = chrono::Duration::days;
+        let paid = c.fee_paid_on.filter(|p| *p <= day);
+        let reject = c.fate < self.schedule.reject_pct;
+        let objects = !reject
+            && c.fate
+                < self
+                    .schedule
+                    .reject_pct
+                    .saturating_add(self.schedule.objection_pct);
+        let order = |c: &mut SimCase| {
+            c.stage = SimStage::OrderIssued {
+                order_date: day,
+                served_on: day + days(SERVICE_DAYS),
+            };
+            Some(SimAct::EnforcementOrder {
+                on: day,
+                costs: c.costs + c.fee_amount,
+            })
+        };
+        match c.stage.clone() {
+            SimStage::Submitted if reject => {
+                if day >= c.submitted_on + days(REJECT_AFTER) {
+                    c.stage = SimStage::Done;
+                    return Some(SimAct::Rejection { on: day });
+                }
+                None
+            }
+            SimStage::Submitted => match paid {
+                Some(p) if day >= p + days(ORDER_AFTER_PAYMENT) => order(c),
+                Some(_) => None,
+                // Unpaid 8 days after submission: the court orders payment (ZIZ 29.b).
+                None if day > c.fee_due => {
+                    let deadline =
+                        deadlines::compute(DeadlineRule::FeePayment, day, &self.calendar)
+                            .map(|d| d.end)
+                            .unwrap_or(day + days(8));
+                    c.stage = SimStage::FeeOrdered { deadline };
+                    Some(SimAct::FeeOrder { on: day, deadline })
+                }
+                None => None,
+            },
+            SimStage::FeeOrdered { deadline } => match paid {
+                Some(p) if day >= p + days(ORDER_AFTER_PAYMENT) => order(c),
+                Some(_) => None,
+                None if day > deadline => {
+                    c.stage = SimStage::Done;
+                    Some(SimAct::DeemedWithdrawn { on: day })
+                }
+                None => None,
+            },
+            SimStage::OrderIssued {
+                order_date,
+                served_on,
+            } => {
+                if objects {
+                    let lodged = served_on + days(OBJECTION_AFTER_SERVICE);
+                    if day > lodged {
+                        c.stage = SimStage::Objection { on: day };
+                        return Some(SimAct::Objection {
+                            on: day,
+                            lodged,
+                            order_served: served_on,
+                        });
+                    }
+                    return None;
+                }
+                let finality = self.working_day(served_on + days(8));
+                if day > finality {
+                    c.stage = SimStage::Final { on: day };
+                    return Some(SimAct::Finality {
+                        on: day,
+                        order_date,
+                        finality,
+                        served: served_on,
+                    });
+                }
+                None
+            }
+            SimStage::Objection { on } if day >= on + days(FOLLOW_UP_DAYS) => {
+                c.stage = SimStage::Done;
+                Some(SimAct::Transfer {
+                    on: day,
+                    litigation: true,
+                })
+            }
+            SimStage::Final { on } if day >= on + days(FOLLOW_UP_DAYS) => {
+                c.stage = SimStage::Done;
+                Some(if c.fate.is_multiple_of(2) {
+                    SimAct::Transfer {
+                        on: day,
+                        litigation: false,
+                    }
+                } else {
+                    SimAct::BankNotice {
+                        on: day,
+                        paid: c.fate.is_multiple_of(3).then_some(c.value),
+                    }
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The fate of a case (0–99), from the seed and its number.
+    fn fate(&self, case_number: &str) -> u8 {
+        let h = sha256_hex(format!("writ-court-sim:{}:fate:{case_number}", self.seed).as_bytes());
+        u8::from_str_radix(&h[..2], 16).map_or(0, |b| (u16::from(b) * 100 / 256) as u8)
     }
 
     /// The court CA certificate (PEM) a filer must trust to verify receipts.
@@ -199,10 +483,10 @@ impl Court {
     pub fn upload(&self, body: &[u8]) -> Result<Vec<u8>, Failure> {
         let upload = Upload::parse(body).map_err(|e| fail(400, codes::XML, e.to_string()))?;
         let package_sha = sha256_hex(&upload.package);
-        let now = self.clock.now();
         // The whole upload is one critical section: two uploads of one package cannot both pass
         // the duplicate check.
         let mut store = self.lock();
+        let now = self.court_now(&mut **store);
         if let Some(r) = store.receipt(&upload.package_id) {
             if r.package_sha256 == package_sha {
                 return Ok(r.xml.into_bytes());
@@ -217,9 +501,11 @@ impl Court {
             ));
         }
         let (filer, package_check) = self.check_package(&upload);
+        let filer_for_cases = filer.clone();
         let mut items = Vec::with_capacity(upload.proposals.len());
         let mut accepted = Vec::new();
         let mut rejection = None;
+        let mut new_cases: Vec<SimCase> = Vec::new();
         match package_check {
             Err((code, message)) => {
                 for p in &upload.proposals {
@@ -239,6 +525,7 @@ impl Court {
                 for (p, item) in upload.proposals.iter().zip(&listed) {
                     let c = self.check_proposal(&mut **store, &mut seen_in_upload, p, item, now);
                     accepted.extend(c.accepted_key);
+                    new_cases.extend(c.case);
                     items.push(ReceiptItem {
                         seq: p.seq,
                         proposal_id: p.id.clone(),
@@ -275,6 +562,19 @@ impl Court {
                 &accepted,
             )
             .map_err(|e| fail(500, codes::OTHER, e.to_string()))?;
+        if !new_cases.is_empty() {
+            let progress = store.progress();
+            if progress.last_day.is_none() {
+                progress.last_day = Some(crate::cli::ljubljana_date(now));
+            }
+            for mut c in new_cases {
+                c.filer.clone_from(&filer_for_cases);
+                progress.cases.push(c);
+            }
+            store
+                .persist()
+                .map_err(|e| fail(500, codes::OTHER, e.to_string()))?;
+        }
         Ok(xml.into_bytes())
     }
 
@@ -356,6 +656,7 @@ impl Court {
                 message,
             },
             accepted_key: None,
+            case: None,
         };
         let sha = sha256_hex(&p.xml);
         if sha != item.sha256 {
@@ -443,22 +744,57 @@ impl Court {
         };
         seen_in_upload.insert(p.id.clone());
         seen_in_upload.insert(sha.clone());
+        let case_number = format!("VL {case}/{year}");
+        let party = |p: &crate::filing::model::Party| SimParty {
+            first_name: p.first_name.clone(),
+            name: p.name.clone(),
+            kind: p.kind.court_code().to_string(),
+            tax_number: p.tax_number.clone(),
+            street: format!("{} {}", p.address.street, p.address.house_number)
+                .trim()
+                .to_string(),
+            post_code: p.address.post_code.clone(),
+            city: p.address.city.clone(),
+        };
+        let sim_case = SimCase {
+            case_number: case_number.clone(),
+            year,
+            number: case,
+            filer: String::new(),
+            submitted_on: date,
+            fee_amount: fee.round_dp(2),
+            fee_reference: reference.clone(),
+            fee_due: due,
+            fee_paid_on: None,
+            debtor: party(&claim.debtor.party),
+            creditor: party(&claim.creditor.party),
+            value: claim.principal(),
+            costs: claim.costs.iter().map(|c| c.amount).sum(),
+            fate: self.fate(&case_number),
+            stage: SimStage::Submitted,
+        };
         Checked {
             verdict: Verdict::Accepted {
                 court_receipt_id: self.derive_id("CR", counter),
-                case_number: Some(format!("VL {case}/{year}")),
+                case_number: Some(case_number),
                 fee_amount: fee.round_dp(2),
                 fee_reference: reference,
                 fee_due_date: due,
             },
             accepted_key: Some((p.id.clone(), sha)),
+            case: Some(sim_case),
         }
     }
 
     /// `GET /v1/documents`.
     pub fn list(&self, filer: &str) -> Vec<u8> {
-        let documents = self
-            .lock()
+        let mut store = self.lock();
+        if self.schedule.speed_days_per_minute > 0
+            && let Err(e) = self.work(&mut **store)
+        {
+            tracing::error!(error = %e.error.message, "court simulator: cannot issue documents");
+        }
+        let documents = store
             .untaken(filer)
             .into_iter()
             .map(|d| DocumentEntry {
@@ -480,9 +816,9 @@ impl Court {
 
     /// `POST /v1/documents/{id}/confirm` (idempotent).
     pub fn confirm(&self, filer: &str, id: &str) -> Result<Vec<u8>, Failure> {
-        let now = self.clock.now();
-        let at = self
-            .lock()
+        let mut store = self.lock();
+        let now = self.court_now(&mut **store);
+        let at = store
             .confirm(filer, id, now)
             .map_err(|e| fail(500, codes::OTHER, e.to_string()))?
             .ok_or_else(|| no_document(id))?;
@@ -496,15 +832,29 @@ impl Court {
     /// Queues a document for a filer (the later tracker step fills this queue; tests use it
     /// through `POST /v1/sim/documents`). When `sign` is true the court signs it first.
     pub fn enqueue(&self, filer: &str, xml: &[u8], sign: bool) -> Result<String, Failure> {
-        let now = self.clock.now();
+        let mut store = self.lock();
+        let now = self.court_now(&mut **store);
+        self.queue(&mut **store, filer, xml, sign, now)
+    }
+
+    /// Signs (when `sign`; signing time = the base clock, the real time of signing) and queues
+    /// a document created at `created` (court time).
+    fn queue(
+        &self,
+        store: &mut dyn SimStore,
+        filer: &str,
+        xml: &[u8],
+        sign: bool,
+        created: DateTime<Utc>,
+    ) -> Result<String, Failure> {
+        let now = created;
         let bytes = if sign {
             self.signer
-                .sign_enveloped(xml, now)
+                .sign_enveloped(xml, self.clock.now())
                 .map_err(|e| fail(400, codes::XML, format!("cannot sign the document: {e}")))?
         } else {
             xml.to_vec()
         };
-        let mut store = self.lock();
         let counter = store.next_counter();
         let id = self.derive_id("D", counter);
         store

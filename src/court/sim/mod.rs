@@ -3,6 +3,7 @@
 //! receipts; it serves the filer's untaken documents. See `docs/court-exchange.md`.
 
 pub mod court;
+pub mod documents;
 pub mod state;
 
 use std::net::SocketAddr;
@@ -17,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use openssl::x509::X509;
 
-pub use court::{COURT_CA_PEM, Clock, Court, CourtKeys, Failure};
+pub use court::{COURT_CA_PEM, Clock, Court, CourtKeys, Failure, Schedule};
 pub use state::{MemoryStore, SimStats, SimStore};
 
 use crate::court::protocol::{self, ErrorMessage, codes};
@@ -35,6 +36,8 @@ pub struct SimConfig {
     /// CAs whose certificates may sign packages and proposals.
     pub trusted_cas: Vec<X509>,
     pub clock: Clock,
+    /// Speed of the court's days and the shares of rejections and objections.
+    pub schedule: Schedule,
     /// Largest accepted request body.
     pub max_body: usize,
 }
@@ -47,6 +50,7 @@ impl SimConfig {
             data_dir: None,
             trusted_cas,
             clock: Clock::System,
+            schedule: Schedule::default(),
             max_body: 64 * 1024 * 1024,
         }
     }
@@ -92,13 +96,14 @@ pub fn build_court(config: &SimConfig) -> anyhow::Result<Court> {
         ),
         None => (CourtKeys::create(now)?, Box::new(MemoryStore::new())),
     };
-    Court::new(
+    Ok(Court::new(
         store,
         &keys,
         config.trusted_cas.clone(),
         config.seed,
         config.clock,
-    )
+    )?
+    .with_schedule(config.schedule))
 }
 
 /// Starts the simulator on `config.listen`; returns the bound address and a handle.
@@ -134,6 +139,8 @@ pub fn router(court: Arc<Court>, max_body: usize) -> Router {
         .route("/v1/documents/{id}", get(take))
         .route("/v1/documents/{id}/confirm", post(confirm))
         .route("/v1/sim/documents", post(enqueue))
+        .route("/v1/sim/advance", post(advance))
+        .route("/v1/sim/fee-payments", post(fee_payment))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(max_body))
         .with_state(court)
@@ -240,6 +247,68 @@ async fn enqueue(State(court): State<Arc<Court>>, headers: HeaderMap, body: Byte
         })
         .await,
     )
+}
+
+/// `key=value&…` of a query string (values are plain: numbers, dates, references).
+fn query_param<'a>(uri: &'a axum::http::Uri, key: &str) -> Option<&'a str> {
+    uri.query()?
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v)
+}
+
+fn bad_request(message: impl Into<String>) -> Response {
+    failure(Failure {
+        status: 400,
+        error: ErrorMessage::new(codes::XML, message),
+    })
+}
+
+fn text(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+/// Test and demo hook: `POST /v1/sim/advance?days=N` moves the court's clock and issues the
+/// documents due. Answers `date=YYYY-MM-DD issued=N` (text).
+async fn advance(State(court): State<Arc<Court>>, uri: axum::http::Uri) -> Response {
+    let Some(days) = query_param(&uri, "days").and_then(|d| d.parse::<u32>().ok()) else {
+        return bad_request("advance needs ?days=N (a whole number of days)");
+    };
+    match blocking(move || court.advance(days)).await {
+        Ok((date, issued)) => text(StatusCode::OK, format!("date={date} issued={issued}")),
+        Err(f) => failure(f),
+    }
+}
+
+/// Test and demo hook standing in for the court's bank account:
+/// `POST /v1/sim/fee-payments?reference=R&amount=A&date=YYYY-MM-DD`. Answers `paid=VL n/y` or
+/// `paid=-` when no case's fee was paid by it (text).
+async fn fee_payment(State(court): State<Arc<Court>>, uri: axum::http::Uri) -> Response {
+    let reference = query_param(&uri, "reference")
+        .unwrap_or_default()
+        .to_string();
+    let amount = query_param(&uri, "amount").and_then(|a| a.parse::<rust_decimal::Decimal>().ok());
+    let date = query_param(&uri, "date")
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let (Some(amount), Some(date)) = (amount, date) else {
+        return bad_request("fee-payments needs ?reference=R&amount=A&date=YYYY-MM-DD");
+    };
+    if reference.is_empty() {
+        return bad_request("fee-payments needs a reference");
+    }
+    match blocking(move || court.pay_fee(&reference, amount, date)).await {
+        Ok(paid) => text(
+            StatusCode::CREATED,
+            format!("paid={}", paid.as_deref().unwrap_or("-")),
+        ),
+        Err(f) => failure(f),
+    }
 }
 
 async fn not_found() -> Response {

@@ -6,7 +6,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// A receipt the court issued, kept to answer a repeated upload byte for byte.
@@ -27,6 +28,85 @@ pub struct QueuedDocument {
     pub xml: Vec<u8>,
     pub sha256: String,
     pub confirmed: Option<DateTime<Utc>>,
+}
+
+/// A party as the simulated court keeps it (enough to write the acts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimParty {
+    pub first_name: String,
+    pub name: String,
+    /// `pravna`, `fizicna` or `s.p.`.
+    pub kind: String,
+    pub tax_number: Option<String>,
+    pub street: String,
+    pub post_code: String,
+    pub city: String,
+}
+
+/// Where an accepted proposal stands at the simulated court.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SimStage {
+    /// Received; waiting for the fee (or the court's decision).
+    Submitted,
+    /// Fee order (9002) issued; unpaid by `deadline` the proposal is deemed withdrawn.
+    FeeOrdered { deadline: NaiveDate },
+    /// Enforcement order (536) issued on `order_date`, served on the debtor on `served_on`.
+    OrderIssued {
+        order_date: NaiveDate,
+        served_on: NaiveDate,
+    },
+    /// Objection notice (9001) issued on `on`.
+    Objection { on: NaiveDate },
+    /// Certificate of finality (566) issued on `on`.
+    Final { on: NaiveDate },
+    /// Nothing more will be issued.
+    Done,
+}
+
+/// One accepted proposal: the simulated court's case file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimCase {
+    /// `VL n/year`.
+    pub case_number: String,
+    pub year: i32,
+    pub number: u64,
+    /// The filer (certificate serial) the documents are addressed to.
+    pub filer: String,
+    pub submitted_on: NaiveDate,
+    pub fee_amount: Decimal,
+    pub fee_reference: String,
+    pub fee_due: NaiveDate,
+    /// First payment of the full fee with the case's reference.
+    pub fee_paid_on: Option<NaiveDate>,
+    pub debtor: SimParty,
+    pub creditor: SimParty,
+    /// Principal claimed.
+    pub value: Decimal,
+    /// Creditor's costs claimed (the court fee added when the order is issued).
+    pub costs: Decimal,
+    /// 0–99, from the seed and the case number: decides rejection, objection, and what follows
+    /// finality.
+    pub fate: u8,
+    pub stage: SimStage,
+}
+
+/// A fee payment received on the court's account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimPayment {
+    pub reference: String,
+    pub amount: Decimal,
+    pub date: NaiveDate,
+}
+
+/// The court's own progress: case files, payments, and its clock.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourtProgress {
+    pub cases: Vec<SimCase>,
+    pub payments: Vec<SimPayment>,
+    /// How far the court's clock is ahead of the base clock, in seconds.
+    pub offset_secs: i64,
+    /// The last day the court has worked through (documents issued up to and including it).
+    pub last_day: Option<NaiveDate>,
 }
 
 /// Counts for tests and the operator.
@@ -81,6 +161,11 @@ pub trait SimStore: Send {
         at: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, StateError>;
     fn stats(&self) -> SimStats;
+    /// The court's case files, payments and clock, to change in place; [`SimStore::persist`]
+    /// makes the change durable.
+    fn progress(&mut self) -> &mut CourtProgress;
+    /// Saves the current state.
+    fn persist(&mut self) -> Result<(), StateError>;
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -91,6 +176,8 @@ struct Data {
     proposal_ids: BTreeMap<String, String>,
     proposal_shas: BTreeMap<String, String>,
     documents: Vec<QueuedDocument>,
+    #[serde(default)]
+    progress: CourtProgress,
 }
 
 /// In memory, optionally snapshotted to a JSON file.
@@ -230,6 +317,14 @@ impl SimStore for MemoryStore {
         let when = *d.confirmed.get_or_insert(at);
         self.save()?;
         Ok(Some(when))
+    }
+
+    fn progress(&mut self) -> &mut CourtProgress {
+        &mut self.data.progress
+    }
+
+    fn persist(&mut self) -> Result<(), StateError> {
+        self.save()
     }
 
     fn stats(&self) -> SimStats {
