@@ -177,6 +177,25 @@ pub async fn poll(
     Ok((new_lists, new_notices, messages))
 }
 
+/// Applies stored notices to open cases and prints what moved.
+pub async fn apply_to_cases(db: &Db) -> anyhow::Result<()> {
+    let (moved, skipped) = crate::tracker::insolvency_cases::apply_notices(db).await?;
+    for m in &moved {
+        let by = m
+            .file_claim_by
+            .map(|d| format!("; file the claim by {}", d.format("%d.%m.%Y")))
+            .unwrap_or_default();
+        println!(
+            "  case {}: {} -> {} (notice {}){by}",
+            m.case_id, m.from, m.to, m.notice_id
+        );
+    }
+    for s in &skipped {
+        println!("  NOT APPLIED {s}");
+    }
+    Ok(())
+}
+
 pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     let db = ctx.db().await?;
     match args {
@@ -196,6 +215,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                     Ok((lists, notices)) => {
                         let (l, n) = store_records(&db, &lists, &notices, &source).await?;
                         println!("{}: {l} new daily list(s), {n} new notice(s)", f.display());
+                        apply_to_cases(&db).await?;
                     }
                     Err(e) => {
                         failed = true;
@@ -223,6 +243,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             for m in &missing {
                 println!("  ALERT {m}");
             }
+            apply_to_cases(&db).await?;
             Ok(i32::from(!missing.is_empty()))
         }
         Args::Check => {

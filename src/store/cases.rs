@@ -72,6 +72,8 @@ pub enum Source<'a> {
     Document(i64),
     /// A fee payment (row id).
     FeePayment(i64),
+    /// A published insolvency notice (its id).
+    InsolvencyNotice(&'a str),
 }
 
 /// A case to create.
@@ -121,6 +123,7 @@ pub async fn record_transition(
         Source::Receipt(r) => ("receipt", Some(r.to_string()), None),
         Source::Document(id) => ("document", None, Some(id)),
         Source::FeePayment(id) => ("fee_payment", Some(id.to_string()), None),
+        Source::InsolvencyNotice(n) => ("insolvency_notice", Some(n.to_string()), None),
     };
     let event_json = serde_json::to_string(&t.event)
         .map_err(|e| StoreError::Corrupt(format!("event cannot be stored: {e}")))?;
@@ -607,3 +610,42 @@ pub async fn transitions_per_document(db: &Db) -> Result<Vec<(String, i64)>> {
 
 #[cfg(test)]
 mod tests;
+
+/// Open cases (not in a terminal state) with their claim ids, for checks that must look at every
+/// open case once (the insolvency watch).
+pub async fn open_cases(db: &Db) -> Result<Vec<CaseRow>> {
+    let rows: Vec<CaseRow> = on_db!(db, |p| {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select {CASE_COLUMNS} from cases order by id"
+        )))
+        .fetch_all(p)
+        .await?;
+        rows.iter()
+            .map(|r| decode_case!(r))
+            .collect::<Result<Vec<_>>>()?
+    });
+    Ok(rows
+        .into_iter()
+        .filter(|c| !c.state.is_terminal())
+        .collect())
+}
+
+/// True when case `case_id` already has a transition from this source (kind and reference).
+pub async fn has_transition_from(
+    db: &Db,
+    case_id: i64,
+    kind: &str,
+    reference: &str,
+) -> Result<bool> {
+    let n: i64 = on_db!(db, |p| {
+        sqlx::query_scalar(
+        "select count(*) from case_transitions where case_id = $1 and source_kind = $2 and source_ref = $3"
+    )
+    .bind(case_id)
+    .bind(kind)
+    .bind(reference)
+    .fetch_one(p)
+    .await?
+    });
+    Ok(n > 0)
+}

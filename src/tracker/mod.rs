@@ -117,6 +117,8 @@ pub mod court_poll;
 pub mod deadlines;
 /// Insolvency watch: sources, matching, effects, claim-filing drafts, registry simulator.
 pub mod insolvency;
+/// Notices of opened proceedings applied to open cases (stay, stop, claim deadline).
+pub mod insolvency_cases;
 /// The lease-based job queue and its runner.
 pub mod queue;
 
