@@ -179,26 +179,7 @@ pub fn error_text(e: &anyhow::Error) -> String {
 /// clock is UTC, so this adds the zone offset (CET/CEST by the EU rule: last Sunday of March and
 /// of October at 01:00 UTC).
 pub fn today() -> chrono::NaiveDate {
-    ljubljana_date(chrono::Utc::now())
-}
-
-/// The date in Ljubljana at an instant.
-pub fn ljubljana_date(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
-    use chrono::{Datelike, Duration, NaiveDate, TimeZone, Weekday};
-    let last_sunday = |month: u32| {
-        let mut d = NaiveDate::from_ymd_opt(at.year(), month + 1, 1)
-            .unwrap_or(NaiveDate::MAX)
-            .pred_opt()
-            .unwrap_or(NaiveDate::MAX);
-        while d.weekday() != Weekday::Sun {
-            d = d.pred_opt().unwrap_or(d);
-        }
-        d
-    };
-    let switch =
-        |d: NaiveDate| chrono::Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0).unwrap_or_default());
-    let summer = at >= switch(last_sunday(3)) && at < switch(last_sunday(10));
-    (at + Duration::hours(if summer { 2 } else { 1 })).date_naive()
+    crate::law::ljubljana_date(chrono::Utc::now())
 }
 
 #[cfg(test)]
@@ -206,7 +187,8 @@ mod tests {
     #[test]
     fn ljubljana_dates_follow_cet_and_cest() {
         use chrono::{DateTime, NaiveDate};
-        let d = |s: &str| super::ljubljana_date(DateTime::parse_from_rfc3339(s).unwrap().into());
+        let d =
+            |s: &str| crate::law::ljubljana_date(DateTime::parse_from_rfc3339(s).unwrap().into());
         assert_eq!(
             d("2026-12-03T23:30:00Z"),
             NaiveDate::from_ymd_opt(2026, 12, 4).unwrap()

@@ -491,17 +491,12 @@ impl Filed {
         for key in claim.creditor.party.identity_keys() {
             for d in &claim.documents {
                 self.documents.insert(
-                    (key.clone(), norm_number(&d.number)),
+                    (key.clone(), d.normalized_number()),
                     proposal_id.to_string(),
                 );
             }
         }
     }
-}
-
-/// A document number in comparable form (no spaces, upper case).
-pub fn norm_number(n: &str) -> String {
-    n.split_whitespace().collect::<String>().to_uppercase()
 }
 
 /// Checks every claim and the duplicates among them and against earlier filings. Returns the
@@ -530,7 +525,7 @@ pub fn lint_batch(items: &[Item<'_>], filed: &Filed, today: NaiveDate) -> Vec<(i
         let creditor_keys = it.claim.creditor.party.identity_keys();
         let mut in_claim: HashMap<String, usize> = HashMap::new();
         for (i, d) in it.claim.documents.iter().enumerate() {
-            let number = norm_number(&d.number);
+            let number = d.normalized_number();
             let field = format!("documents[{}].number", i + 1);
             if let Some(first) = in_claim.get(&number) {
                 out.error(Code::DuplicateDocument, field, &d.number, format!("Document {} appears twice in this claim (documents {} and {}); a document can be claimed once.", d.number, first, i + 1));

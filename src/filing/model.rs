@@ -201,6 +201,16 @@ pub struct AuthenticDocument {
     pub interest: InterestClaim,
 }
 
+impl AuthenticDocument {
+    /// The document number in comparable form (no spaces, upper case), for duplicate checks.
+    pub fn normalized_number(&self) -> String {
+        self.number
+            .split_whitespace()
+            .collect::<String>()
+            .to_uppercase()
+    }
+}
+
 /// A creditor's cost item (StrosekDrugo), e.g. "stroški sestave predloga".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CostItem {
@@ -235,12 +245,7 @@ impl Claim {
         let mut numbers: Vec<String> = self
             .documents
             .iter()
-            .map(|d| {
-                d.number
-                    .split_whitespace()
-                    .collect::<String>()
-                    .to_uppercase()
-            })
+            .map(AuthenticDocument::normalized_number)
             .collect();
         numbers.sort();
         numbers.dedup();

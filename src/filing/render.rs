@@ -29,7 +29,7 @@
 
 use std::borrow::Cow;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use chrono::{Duration, NaiveDate};
 use quick_xml::Writer;
 use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
@@ -137,7 +137,10 @@ fn write_predlog(out: &mut Out, p: &Proposal) -> Result<(), RenderError> {
         vec![
             ("tipEopravila", TIP_EOPRAVILA.to_string()),
             ("nacinVlozitve", NACIN_VLOZITVE.to_string()),
-            ("dtPoslano", ljubljana_date(p.created_at).to_string()),
+            (
+                "dtPoslano",
+                crate::law::ljubljana_date(p.created_at).to_string(),
+            ),
             ("stIzvodov", "1".to_string()),
             ("stPrilog", "0".to_string()),
             ("opisPriloge", String::new()),
@@ -556,28 +559,6 @@ fn checked(v: &str, path: &str) -> Result<String, RenderError> {
         });
     }
     Ok(v.to_string())
-}
-
-/// The calendar date in Europe/Ljubljana (CET, UTC+1; CEST, UTC+2 from the last Sunday of March
-/// 01:00 UTC to the last Sunday of October 01:00 UTC, the EU rule in force since 1996).
-pub fn ljubljana_date(t: DateTime<Utc>) -> NaiveDate {
-    let year = t.year();
-    let last_sunday = |month: u32| -> DateTime<Utc> {
-        let first_next = if month == 12 {
-            NaiveDate::from_ymd_opt(year + 1, 1, 1)
-        } else {
-            NaiveDate::from_ymd_opt(year, month + 1, 1)
-        }
-        .expect("valid date");
-        let mut d = first_next - Duration::days(1);
-        while d.weekday() != Weekday::Sun {
-            d -= Duration::days(1);
-        }
-        Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0).expect("valid time"))
-    };
-    let summer = t >= last_sunday(3) && t < last_sunday(10);
-    let offset = if summer { 2 } else { 1 };
-    (t + Duration::hours(offset)).date_naive()
 }
 
 /// Escapes an attribute value: markup characters, quotes, and tab/LF/CR as character references
@@ -1079,20 +1060,52 @@ mod tests {
 
     #[test]
     fn dt_poslano_is_the_ljubljana_date() {
-        let at = |y, m, d, h, min| Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap();
+        let at = |y, m, d, h, min| {
+            chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, y, m, d, h, min, 0).unwrap()
+        };
         let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         // winter: UTC+1
-        assert_eq!(ljubljana_date(at(2026, 1, 15, 22, 59)), date(2026, 1, 15));
-        assert_eq!(ljubljana_date(at(2026, 1, 15, 23, 0)), date(2026, 1, 16));
+        assert_eq!(
+            crate::law::ljubljana_date(at(2026, 1, 15, 22, 59)),
+            date(2026, 1, 15)
+        );
+        assert_eq!(
+            crate::law::ljubljana_date(at(2026, 1, 15, 23, 0)),
+            date(2026, 1, 16)
+        );
         // summer: UTC+2
-        assert_eq!(ljubljana_date(at(2026, 7, 1, 21, 59)), date(2026, 7, 1));
-        assert_eq!(ljubljana_date(at(2026, 7, 1, 22, 0)), date(2026, 7, 2));
+        assert_eq!(
+            crate::law::ljubljana_date(at(2026, 7, 1, 21, 59)),
+            date(2026, 7, 1)
+        );
+        assert_eq!(
+            crate::law::ljubljana_date(at(2026, 7, 1, 22, 0)),
+            date(2026, 7, 2)
+        );
         // switches: 29 March 2026 01:00 UTC, 25 October 2026 01:00 UTC
-        assert_eq!(ljubljana_date(at(2026, 3, 29, 0, 59)), date(2026, 3, 29));
-        assert_eq!(ljubljana_date(at(2026, 3, 28, 22, 30)), date(2026, 3, 28));
-        assert_eq!(ljubljana_date(at(2026, 3, 29, 22, 30)), date(2026, 3, 30));
-        assert_eq!(ljubljana_date(at(2026, 10, 24, 22, 30)), date(2026, 10, 25));
-        assert_eq!(ljubljana_date(at(2026, 10, 25, 22, 30)), date(2026, 10, 25));
-        assert_eq!(ljubljana_date(at(2026, 12, 31, 23, 30)), date(2027, 1, 1));
+        assert_eq!(
+            crate::law::ljubljana_date(at(2026, 3, 29, 0, 59)),
+            date(2026, 3, 29)
+        );
+        assert_eq!(
+            crate::law::ljubljana_date(at(2026, 3, 28, 22, 30)),
+            date(2026, 3, 28)
+        );
+        assert_eq!(
+            crate::law::ljubljana_date(at(2026, 3, 29, 22, 30)),
+            date(2026, 3, 30)
+        );
+        assert_eq!(
+            crate::law::ljubljana_date(at(2026, 10, 24, 22, 30)),
+            date(2026, 10, 25)
+        );
+        assert_eq!(
+            crate::law::ljubljana_date(at(2026, 10, 25, 22, 30)),
+            date(2026, 10, 25)
+        );
+        assert_eq!(
+            crate::law::ljubljana_date(at(2026, 12, 31, 23, 30)),
+            date(2027, 1, 1)
+        );
     }
 }

@@ -242,6 +242,27 @@ pub fn easter_sunday(year: i32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
 }
 
+/// The calendar date in Europe/Ljubljana at an instant: CET (UTC+1), CEST (UTC+2) from the last
+/// Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC (the EU rule in force since
+/// 1996). Legal dates (design.md §3) are Ljubljana dates; the instant is passed in.
+pub fn ljubljana_date(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    use chrono::{Datelike, Duration, NaiveDate, TimeZone, Weekday};
+    let last_sunday = |month: u32| {
+        let mut d = NaiveDate::from_ymd_opt(at.year(), month + 1, 1)
+            .unwrap_or(NaiveDate::MAX)
+            .pred_opt()
+            .unwrap_or(NaiveDate::MAX);
+        while d.weekday() != Weekday::Sun {
+            d = d.pred_opt().unwrap_or(d);
+        }
+        d
+    };
+    let switch =
+        |d: NaiveDate| chrono::Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0).unwrap_or_default());
+    let summer = at >= switch(last_sunday(3)) && at < switch(last_sunday(10));
+    (at + Duration::hours(if summer { 2 } else { 1 })).date_naive()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

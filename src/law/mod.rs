@@ -25,7 +25,9 @@ pub use allocation::{
     LineKind, MultiAllocation, Obligation, ObligationShare, Payment, Tranche, allocate_oz287,
     allocate_oz288, build_ledger,
 };
-pub use calendar::{Calendar, CalendarError, HolidayDate, HolidayRule, easter_sunday};
+pub use calendar::{
+    Calendar, CalendarError, HolidayDate, HolidayRule, easter_sunday, ljubljana_date,
+};
 pub use contractual::{ContractualInterest, contractual_interest, interest_on_interest_allowed};
 pub use deadlines::{
     Deadline, DeadlineError, DeadlineRule, Period, RuleSpec, compute as compute_deadline,

@@ -249,7 +249,7 @@ pub async fn create_from_receipt(
     now: DateTime<Utc>,
 ) -> Result<usize> {
     let calendar = crate::law::calendar::Calendar::slovenia();
-    let submitted_on = crate::cli::ljubljana_date(receipt.received);
+    let submitted_on = crate::law::ljubljana_date(receipt.received);
     let mut created = 0;
     for it in &receipt.items {
         let claim_id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(

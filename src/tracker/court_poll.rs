@@ -188,7 +188,7 @@ impl CourtTracker {
             ));
         }
         let now = self.clock.now();
-        let delivered = crate::cli::ljubljana_date(p.created.unwrap_or(now));
+        let delivered = crate::law::ljubljana_date(p.created.unwrap_or(now));
         let result =
             store_and_apply(&self.db, &p.id, &bytes, &sha, verdict, delivered, now).await?;
         self.client

@@ -236,7 +236,7 @@ impl Court {
     /// The court's date (Ljubljana).
     pub fn today(&self) -> NaiveDate {
         let mut store = self.lock();
-        crate::cli::ljubljana_date(self.court_now(&mut **store))
+        crate::law::ljubljana_date(self.court_now(&mut **store))
     }
 
     /// The court's case files (for tests and the operator).
@@ -251,7 +251,7 @@ impl Court {
         store.progress().offset_secs += i64::from(days) * 86_400;
         let issued = self.work(&mut **store)?;
         Ok((
-            crate::cli::ljubljana_date(self.court_now(&mut **store)),
+            crate::law::ljubljana_date(self.court_now(&mut **store)),
             issued,
         ))
     }
@@ -292,7 +292,7 @@ impl Court {
     /// Works through every court day since the last one up to today: issues, signs and queues
     /// the documents due. Returns how many were issued.
     fn work(&self, store: &mut dyn SimStore) -> Result<usize, Failure> {
-        let today = crate::cli::ljubljana_date(self.court_now(store));
+        let today = crate::law::ljubljana_date(self.court_now(store));
         let Some(last) = store.progress().last_day else {
             store.progress().last_day = Some(today);
             store
@@ -565,7 +565,7 @@ impl Court {
         if !new_cases.is_empty() {
             let progress = store.progress();
             if progress.last_day.is_none() {
-                progress.last_day = Some(crate::cli::ljubljana_date(now));
+                progress.last_day = Some(crate::law::ljubljana_date(now));
             }
             for mut c in new_cases {
                 c.filer.clone_from(&filer_for_cases);
@@ -726,7 +726,7 @@ impl Court {
             );
         }
         // Received: a case number, a receipt id and the court fee.
-        let date = crate::cli::ljubljana_date(now);
+        let date = crate::law::ljubljana_date(now);
         let fee = match fees::fee_for(FeeKind::ProposalElectronic, date, false) {
             Ok(f) => f.amount,
             Err(e) => return reject(codes::OTHER, e.to_string()),

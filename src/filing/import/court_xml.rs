@@ -1346,7 +1346,7 @@ mod tests {
                 prop_assert_eq!(back.len(), 1);
                 prop_assert_eq!(&back[0].claim, &claim);
                 prop_assert_eq!(back[0].filer.as_ref(), Some(&p.filer));
-                prop_assert_eq!(back[0].sent_date, Some(crate::filing::render::ljubljana_date(p.created_at)));
+                prop_assert_eq!(back[0].sent_date, Some(crate::law::ljubljana_date(p.created_at)));
             }
         }
     }
