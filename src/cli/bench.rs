@@ -1,6 +1,9 @@
 //! `writ bench`: the filing pipeline on a generated batch, with throughput and peak memory, and
 //! the peers measured in the same run: `xmlsec1 --sign` once per file (the usual way people sign
-//! such files) and `openssl speed rsa2048` (the RSA limit of this machine).
+//! such files) and `openssl speed rsa2048` (the RSA limit of this machine). Then the insolvency
+//! check as known debtors grow, and one tracker cycle as open cases grow ([`tracker`]).
+
+pub mod tracker;
 
 use std::path::Path;
 use std::process::Command;
@@ -30,6 +33,43 @@ pub struct Args {
     /// Skip the filing pipeline (run only the insolvency benchmark).
     #[arg(long)]
     pub insolvency_only: bool,
+    /// Open cases in the store for one tracker cycle, one scale after another (comma-separated;
+    /// 0 to skip).
+    #[arg(long, value_delimiter = ',', default_value = "100000,1000000")]
+    pub tracker_open_cases: Vec<u64>,
+    /// New court documents the cycle takes, the same at every scale.
+    #[arg(long, default_value_t = 1_000)]
+    pub tracker_documents: usize,
+    /// Run the tracker cycle on PostgreSQL: a scratch database is created on this server and
+    /// dropped afterwards (default: SQLite in a temp dir).
+    #[arg(long)]
+    pub tracker_database_url: Option<String>,
+    /// Run only the tracker benchmark.
+    #[arg(long, conflicts_with = "insolvency_only")]
+    pub tracker_only: bool,
+}
+
+impl Args {
+    fn tracker_scales(&self) -> Vec<u64> {
+        self.tracker_open_cases
+            .iter()
+            .copied()
+            .filter(|n| *n > 0)
+            .collect()
+    }
+
+    async fn run_tracker(&self) -> anyhow::Result<()> {
+        let scales = self.tracker_scales();
+        if scales.is_empty() {
+            return Ok(());
+        }
+        tracker::run(
+            &scales,
+            self.tracker_documents,
+            self.tracker_database_url.as_deref(),
+        )
+        .await
+    }
 }
 
 /// The insolvency check at growing numbers of debtors, against a naive scan measured in the
@@ -165,6 +205,10 @@ pub async fn run(_ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         bench_insolvency(args.insolvency_debtors);
         return Ok(0);
     }
+    if args.tracker_only {
+        args.run_tracker().await?;
+        return Ok(0);
+    }
     let dir = tempfile::tempdir()?;
     let d = dir.path();
     let n = args.claims;
@@ -291,5 +335,6 @@ pub async fn run(_ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     if args.insolvency_debtors > 0 {
         bench_insolvency(args.insolvency_debtors);
     }
+    args.run_tracker().await?;
     Ok(0)
 }

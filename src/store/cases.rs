@@ -609,7 +609,7 @@ pub async fn transitions_per_document(db: &Db) -> Result<Vec<(String, i64)>> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 /// Open cases (not in a terminal state) with their claim ids, for checks that must look at every
 /// open case once (the insolvency watch).

@@ -14,6 +14,7 @@ pub mod insolvency;
 pub mod jobs;
 pub mod packages;
 pub mod rates;
+pub mod synthetic;
 #[cfg(test)]
 mod tests;
 

@@ -9,7 +9,7 @@ use crate::store::testing;
 use crate::tracker::acts::{Act, DeemedWithdrawn};
 
 /// Two proposals of a written package, on two claims.
-async fn seed(db: &Db) {
+pub(crate) async fn seed(db: &Db) {
     let now = Utc::now();
     let sample = include_bytes!("../../../fixtures/sample-batch.csv");
     let built = crate::filing::import::parse_bytes("sample-batch.csv", sample);
