@@ -5,6 +5,8 @@
 pub mod cli;
 /// The court exchange: protocol, HTTP client, court simulator.
 pub mod court;
+/// The court's XML read into an element tree, shared by `filing` and `tracker`; depends on neither.
+pub mod court_xml;
 /// Filing: import, lint, render the court XML, sign, package, outbox.
 pub mod filing;
 /// The law as data: identifiers, interest, fees, deadlines, allocation. Pure, no I/O.

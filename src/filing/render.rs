@@ -41,8 +41,8 @@ use crate::filing::model::{
     Proposal, Representative,
 };
 
-/// The court vocabulary's namespace.
-pub const NAMESPACE: &str = "http://sodisce.si/izvrsba";
+/// The court vocabulary's namespace (defined beside the reader of that vocabulary).
+pub use crate::court_xml::NAMESPACE;
 /// The prefix writ uses for it.
 pub const PREFIX: &str = "izv";
 /// The vocabulary version writ writes.

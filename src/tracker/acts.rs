@@ -14,21 +14,17 @@
 //! - Disagreements between the acts of one document (case number, parties, order date, value) are
 //!   listed in [`CourtDocument::mismatches`] in plain words, never merged silently.
 
-use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use quick_xml::NsReader;
-use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::court_xml::{self, Element, Ns, ReadError};
 use crate::law::ids::CaseNumber;
 
-/// The court's namespace.
-pub const NAMESPACE: &str = "http://sodisce.si/izvrsba";
-const DSIG_NAMESPACE: &str = "http://www.w3.org/2000/09/xmldsig#";
+/// The court's namespace (defined beside the reader of that vocabulary).
+pub use crate::court_xml::NAMESPACE;
 
 /// Court code of the enforcement proposal as filed (VL predlog za izvršbo).
 pub const CODE_PROPOSAL: &str = "568";
@@ -696,8 +692,8 @@ pub enum ActError {
 
 /// Reads a court document into act records.
 pub fn parse_document(xml: &[u8], mode: SourceMode) -> Result<CourtDocument, ActError> {
-    let root = parse_tree(xml)?;
-    if !(root.izv && root.name == "OpisPosiljke") {
+    let root = court_xml::parse(xml)?;
+    if !(root.is_court() && root.name == "OpisPosiljke") {
         return Err(ActError::Structure {
             line: root.line,
             path: root.name.clone(),
@@ -742,13 +738,13 @@ pub fn parse_document(xml: &[u8], mode: SourceMode) -> Result<CourtDocument, Act
 // Acts
 // ---------------------------------------------------------------------------------------------
 
-fn read_act(pd: &Node) -> Result<Act, ActError> {
+fn read_act(pd: &Element) -> Result<Act, ActError> {
     let code = pd.req_text_attr("sifProcesnoDejanje")?;
     let name = pd.text_attr("nazivProcesnoDejanje");
     let Some(&(_, _, element)) = KNOWN_ACTS.iter().find(|(c, _, _)| *c == code) else {
         return Ok(Act::Unknown { code, name });
     };
-    let content: Vec<&Node> = pd.children.iter().filter(|c| c.izv).collect();
+    let content: Vec<&Element> = pd.court_children().collect();
     let body = match content.as_slice() {
         [one] if one.name == element => *one,
         _ => {
@@ -788,8 +784,8 @@ fn read_act(pd: &Node) -> Result<Act, ActError> {
             creditor_costs: body.req_amount_el("stroskiUpnika")?,
             bailiff: body.child("Izvrsitelj").map(read_person),
             competent_court: body.req_text_el("PristojnoSodisce")?,
-            rejected: body.opt_text_el("Zavrzeno"),
-            signed_by: body.opt_text_el("podpisnik"),
+            rejected: body.child_text("Zavrzeno"),
+            signed_by: body.child_text("podpisnik"),
         }),
         CODE_FINALITY_CERTIFICATE => Act::FinalityCertificate(FinalityCertificate {
             case: read_case(body.req_child("OpravilnaStevilka")?)?,
@@ -807,7 +803,7 @@ fn read_act(pd: &Node) -> Result<Act, ActError> {
                 .collect::<Result<_, _>>()?,
             competent_court: body.req_text_el("pristojnoSodisce")?,
             bailiff: body.child("Izvrsitelj").map(read_person),
-            signed_by: body.opt_text_el("podpisnik"),
+            signed_by: body.child_text("podpisnik"),
         }),
         CODE_OBJECTION_NOTICE => Act::ObjectionNotice(ObjectionNotice {
             case: read_case(body.req_child("OpravilnaStevilka")?)?,
@@ -841,7 +837,7 @@ fn read_act(pd: &Node) -> Result<Act, ActError> {
         CODE_DEEMED_WITHDRAWN => Act::DeemedWithdrawn(DeemedWithdrawn {
             case: read_case(body.req_child("OpravilnaStevilka")?)?,
             decision_date: body.req_date_el("datumSklepa")?,
-            reason: body.opt_text_el("razlog"),
+            reason: body.child_text("razlog"),
             served_on: body.opt_date_el("datumVrocitve")?,
         }),
         CODE_REJECTION => Act::Rejection(Rejection {
@@ -903,7 +899,7 @@ fn read_act(pd: &Node) -> Result<Act, ActError> {
                 notice_date: body.req_date_el("datumObvestila")?,
                 bank: read_person(body.req_child("Banka")?),
                 kind,
-                currency: body.opt_text_el("Valuta"),
+                currency: body.child_text("Valuta"),
                 served_on: body.opt_date_el("datumVrocitve")?,
             })
         }
@@ -924,7 +920,7 @@ fn read_act(pd: &Node) -> Result<Act, ActError> {
                     ));
                 }
             },
-            description: body.opt_text_el("opis"),
+            description: body.child_text("opis"),
             served_on: body.opt_date_el("datumVrocitve")?,
         }),
         _ => Act::Unknown { code, name },
@@ -932,7 +928,7 @@ fn read_act(pd: &Node) -> Result<Act, ActError> {
 }
 
 /// `OpravilnaStevilka vpisnik zadevaLeto zadevaStevilka` → `VL 78338/2016`.
-fn read_case(n: &Node) -> Result<CaseNumber, ActError> {
+fn read_case(n: &Element) -> Result<CaseNumber, ActError> {
     let register = n.req_text_attr("vpisnik")?;
     let year = n.req_text_attr("zadevaLeto")?;
     let number = n.req_text_attr("zadevaStevilka")?;
@@ -941,7 +937,7 @@ fn read_case(n: &Node) -> Result<CaseNumber, ActError> {
         .map_err(|e| n.bad_value("", &text, &format!("is not a case number: {e}")))
 }
 
-fn read_person(n: &Node) -> Person {
+fn read_person(n: &Element) -> Person {
     Person {
         participant_id: n.opt_text_attr("idUdelezenec"),
         first_name: n.text_attr("ime-naziv"),
@@ -952,7 +948,7 @@ fn read_person(n: &Node) -> Person {
     }
 }
 
-fn read_parties(body: &Node) -> Parties {
+fn read_parties(body: &Element) -> Parties {
     let mut p = Parties::default();
     if let Some(d) = body.child("Dolzniki") {
         for dolznik in d.children_named("Dolznik") {
@@ -973,7 +969,7 @@ fn read_parties(body: &Node) -> Parties {
     p
 }
 
-fn read_recipient(n: &Node) -> Result<Recipient, ActError> {
+fn read_recipient(n: &Element) -> Result<Recipient, ActError> {
     let role_as_written = n
         .child("Vloga")
         .map(|v| v.text_attr("nazivVloga"))
@@ -986,7 +982,7 @@ fn read_recipient(n: &Node) -> Result<Recipient, ActError> {
     })
 }
 
-fn read_recipients(list: Option<&Node>) -> Result<Vec<Recipient>, ActError> {
+fn read_recipients(list: Option<&Element>) -> Result<Vec<Recipient>, ActError> {
     list.map(|l| l.children_named("Prejemnik").map(read_recipient).collect())
         .unwrap_or_else(|| Ok(Vec::new()))
 }
@@ -1183,47 +1179,35 @@ fn parse_bool(v: &str) -> Option<bool> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A small namespace-aware tree (quick-xml NsReader)
+// Reading the tree (crate::court_xml) with the tracker's errors
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ns {
-    Izv,
-    Dsig,
-    Other,
+impl From<ReadError> for ActError {
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::Malformed { line, message } => ActError::Xml { line, message },
+            ReadError::Refused { line, path, reason } => ActError::Structure { line, path, reason },
+        }
+    }
 }
 
-#[derive(Debug)]
-struct Node {
-    ns: Ns,
-    /// In the court's namespace (`ns == Ns::Izv`).
-    izv: bool,
-    name: String,
-    attrs: BTreeMap<String, String>,
-    children: Vec<Node>,
-    text: String,
-    line: usize,
+/// The tracker's reading of an element: required values are present and not empty; errors as
+/// [`ActError`] naming the element, the child or attribute, and the line.
+trait Read {
+    fn req_text_attr(&self, name: &str) -> Result<String, ActError>;
+    fn opt_date_attr(&self, name: &str) -> Result<Option<NaiveDate>, ActError>;
+    fn req_child(&self, name: &str) -> Result<&Element, ActError>;
+    fn req_text_el(&self, name: &str) -> Result<String, ActError>;
+    fn opt_date_el(&self, name: &str) -> Result<Option<NaiveDate>, ActError>;
+    fn req_date_el(&self, name: &str) -> Result<NaiveDate, ActError>;
+    fn req_amount_el(&self, name: &str) -> Result<Decimal, ActError>;
+    fn opt_bool_el(&self, name: &str) -> Result<Option<bool>, ActError>;
+    fn req_bool_el(&self, name: &str) -> Result<bool, ActError>;
+    fn missing(&self, what: &str) -> ActError;
+    fn bad_value(&self, what: &str, value: &str, reason: &str) -> ActError;
 }
 
-impl Node {
-    fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.get(name).map(String::as_str)
-    }
-
-    fn text_attr(&self, name: &str) -> String {
-        self.attr(name)
-            .map(str::trim)
-            .unwrap_or_default()
-            .to_string()
-    }
-
-    fn opt_text_attr(&self, name: &str) -> Option<String> {
-        self.attr(name)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    }
-
+impl Read for Element {
     fn req_text_attr(&self, name: &str) -> Result<String, ActError> {
         self.opt_text_attr(name)
             .ok_or_else(|| self.missing(&format!("@{name}")))
@@ -1238,34 +1222,16 @@ impl Node {
         }
     }
 
-    fn child(&self, name: &str) -> Option<&Node> {
-        self.children.iter().find(|c| c.izv && c.name == name)
-    }
-
-    fn req_child(&self, name: &str) -> Result<&Node, ActError> {
+    fn req_child(&self, name: &str) -> Result<&Element, ActError> {
         self.child(name).ok_or_else(|| self.missing(name))
     }
 
-    fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
-        self.children
-            .iter()
-            .filter(move |c| c.izv && c.name == name)
-    }
-
-    /// Trimmed text of a child element; `None` when absent or empty.
-    fn opt_text_el(&self, name: &str) -> Option<String> {
-        self.child(name)
-            .map(|c| c.text.trim())
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    }
-
     fn req_text_el(&self, name: &str) -> Result<String, ActError> {
-        self.opt_text_el(name).ok_or_else(|| self.missing(name))
+        self.child_text(name).ok_or_else(|| self.missing(name))
     }
 
     fn opt_date_el(&self, name: &str) -> Result<Option<NaiveDate>, ActError> {
-        match self.opt_text_el(name) {
+        match self.child_text(name) {
             None => Ok(None),
             Some(v) => parse_date(&v)
                 .map(Some)
@@ -1283,7 +1249,7 @@ impl Node {
     }
 
     fn opt_bool_el(&self, name: &str) -> Result<Option<bool>, ActError> {
-        match self.opt_text_el(name) {
+        match self.child_text(name) {
             None => Ok(None),
             Some(v) => parse_bool(&v)
                 .map(Some)
@@ -1314,120 +1280,6 @@ impl Node {
             reason: reason.to_string(),
         }
     }
-}
-
-fn line_of(starts: &[usize], offset: u64) -> usize {
-    let offset = usize::try_from(offset).unwrap_or(usize::MAX);
-    starts.partition_point(|&s| s <= offset).max(1)
-}
-
-fn parse_tree(xml: &[u8]) -> Result<Node, ActError> {
-    let text = std::str::from_utf8(xml).map_err(|e| ActError::Xml {
-        line: xml[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1,
-        message: "the document is not UTF-8".into(),
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let err = |line: usize, m: &dyn std::fmt::Display| ActError::Xml {
-        line,
-        message: m.to_string(),
-    };
-    let mut reader = NsReader::from_str(text);
-    let mut stack: Vec<Node> = Vec::new();
-    let mut root: Option<Node> = None;
-    loop {
-        let line = line_of(&starts, reader.buffer_position());
-        let (ns, event) = match reader.read_resolved_event() {
-            Ok((ResolveResult::Bound(n), e)) if n.as_ref() == NAMESPACE => (Ns::Izv, e),
-            Ok((ResolveResult::Bound(n), e)) if n.as_ref() == DSIG_NAMESPACE => (Ns::Dsig, e),
-            Ok((_, e)) => (Ns::Other, e),
-            Err(e) => return Err(err(line_of(&starts, reader.error_position()), &e)),
-        };
-        match event {
-            Event::Start(ref e) | Event::Empty(ref e) => {
-                if root.is_some() {
-                    return Err(err(line, &"content after the root element"));
-                }
-                let mut attrs = BTreeMap::new();
-                for a in e.attributes() {
-                    let a = a.map_err(|x| err(line, &x))?;
-                    let (ans, local) = reader.resolver().resolve_attribute(a.key);
-                    // The court's attributes are unqualified; xmlns and xsi:… are not data.
-                    if !matches!(ans, ResolveResult::Unbound) || a.key.as_ref().starts_with("xmlns")
-                    {
-                        continue;
-                    }
-                    let value = a
-                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .map_err(|x| err(line, &x))?;
-                    attrs.insert(local.as_ref().to_string(), value.into_owned());
-                }
-                let node = Node {
-                    ns,
-                    izv: ns == Ns::Izv,
-                    name: e.local_name().as_ref().to_string(),
-                    attrs,
-                    children: Vec::new(),
-                    text: String::new(),
-                    line,
-                };
-                if matches!(event, Event::Start(_)) {
-                    stack.push(node);
-                } else {
-                    match stack.last_mut() {
-                        Some(p) => p.children.push(node),
-                        None => root = Some(node),
-                    }
-                }
-            }
-            Event::End(_) => {
-                let node = stack
-                    .pop()
-                    .ok_or_else(|| err(line, &"unexpected end tag"))?;
-                match stack.last_mut() {
-                    Some(p) => p.children.push(node),
-                    None => root = Some(node),
-                }
-            }
-            Event::Text(t) => {
-                if let Some(n) = stack.last_mut() {
-                    n.text.push_str(&t.xml10_content());
-                }
-            }
-            Event::CData(t) => {
-                if let Some(n) = stack.last_mut() {
-                    n.text.push_str(&t.into_inner());
-                }
-            }
-            Event::GeneralRef(r) => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    Ok(None) => quick_xml::escape::resolve_predefined_entity(&r)
-                        .ok_or_else(|| err(line, &format!("unknown entity &{};", &*r)))?
-                        .to_string(),
-                    Err(e) => return Err(err(line, &e)),
-                };
-                if let Some(n) = stack.last_mut() {
-                    n.text.push_str(&resolved);
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    if !stack.is_empty() {
-        return Err(err(
-            line_of(&starts, reader.buffer_position()),
-            &"unclosed element",
-        ));
-    }
-    root.ok_or_else(|| err(1, &"no root element"))
 }
 
 #[cfg(test)]
@@ -1933,6 +1785,19 @@ pub(crate) mod tests {
             parse_document(&[0xff, 0xfe], SourceMode::UnsignedImport),
             Err(ActError::Xml { .. })
         ));
+    }
+
+    #[test]
+    fn reader_refusals_keep_the_line() {
+        let doctype = shipment("").replacen("?>\n", "?>\n<!DOCTYPE x [<!ENTITY e \"1\">]>\n", 1);
+        let e = parse_document(doctype.as_bytes(), SourceMode::UnsignedImport).unwrap_err();
+        assert!(
+            matches!(&e, ActError::Structure { line: 2, path, .. } if path == "<!DOCTYPE>"),
+            "{e}"
+        );
+        let deep = format!("{}{}", "<a>".repeat(100), "</a>".repeat(100));
+        let e = parse_document(deep.as_bytes(), SourceMode::UnsignedImport).unwrap_err();
+        assert!(e.to_string().contains("nested deeper than"), "{e}");
     }
 
     fn e_line(e: &ActError) -> usize {

@@ -19,20 +19,17 @@
 //! creditors, representatives or bailiffs in one proposal, several interest claims on one document,
 //! an end date on contractual interest, a maintenance claim (`prezivnina="true"`).
 
-use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use quick_xml::NsReader;
-use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
 use rust_decimal::Decimal;
 
+use crate::court_xml::{self, Element, NAMESPACE, ReadError};
 use crate::filing::model::{
     Address, AuthenticDocument, BankAccount, Claim, CostItem, Creditor, Debtor, InterestClaim,
     Means, Party, PartyKind, Representative,
 };
-use crate::filing::render::{ACT_PROPOSAL, NAMESPACE};
+use crate::filing::render::ACT_PROPOSAL;
 
 /// One act-568 proposal read from a shipment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,8 +95,8 @@ pub fn parse_proposals(xml: &[u8]) -> Result<Vec<ImportedProposal>, CourtXmlErro
 
 /// Reads a shipment (`OpisPosiljke`): its proposals, and the acts skipped.
 pub fn import_shipment(xml: &[u8]) -> Result<CourtXmlImport, CourtXmlError> {
-    let root = parse_tree(xml)?;
-    if !(root.izv && root.name == "OpisPosiljke") {
+    let root = court_xml::parse(xml)?;
+    if !(root.is_court() && root.name == "OpisPosiljke") {
         return Err(CourtXmlError::Structure {
             line: root.line,
             path: root.name.clone(),
@@ -156,7 +153,7 @@ const PREDLOG_CHILDREN: &[&str] = &[
     "PrilozenIzvrsilniNaslov",
 ];
 
-fn read_predlog(p: &Node) -> Result<ImportedProposal, CourtXmlError> {
+fn read_predlog(p: &Element) -> Result<ImportedProposal, CourtXmlError> {
     p.only_children(PREDLOG_CHILDREN)?;
     let sent_date = p.opt_date("dtPoslano")?;
     let commercial = p.req_bool("gospodarska")?;
@@ -191,7 +188,7 @@ fn read_predlog(p: &Node) -> Result<ImportedProposal, CourtXmlError> {
     };
 
     let dolzniki = p.req_child("Dolzniki")?;
-    let debtors: Vec<&Node> = dolzniki.children_named("Dolznik").collect();
+    let debtors: Vec<&Element> = dolzniki.children_named("Dolznik").collect();
     let debtor = match debtors.as_slice() {
         [d] => read_debtor(d)?,
         [] => return Err(dolzniki.missing("Dolznik")),
@@ -207,7 +204,7 @@ fn read_predlog(p: &Node) -> Result<ImportedProposal, CourtXmlError> {
     };
 
     let upniki = p.req_child("Upniki")?;
-    let groups: Vec<&Node> = upniki.children_named("Upniki").collect();
+    let groups: Vec<&Element> = upniki.children_named("Upniki").collect();
     let creditor = match groups.as_slice() {
         [g] => read_creditor(g)?,
         [] => return Err(upniki.missing("Upniki")),
@@ -258,7 +255,7 @@ fn read_predlog(p: &Node) -> Result<ImportedProposal, CourtXmlError> {
         None => None,
         Some(iz) => {
             iz.only_children(&["Izvrsitelj"])?;
-            let all: Vec<&Node> = iz.children_named("Izvrsitelj").collect();
+            let all: Vec<&Element> = iz.children_named("Izvrsitelj").collect();
             match all.as_slice() {
                 [] => None,
                 [one] => Some(read_party(one.req_child("Oseba")?)?),
@@ -289,7 +286,7 @@ fn read_predlog(p: &Node) -> Result<ImportedProposal, CourtXmlError> {
     })
 }
 
-fn read_debtor(d: &Node) -> Result<Debtor, CourtXmlError> {
+fn read_debtor(d: &Element) -> Result<Debtor, CourtXmlError> {
     d.only_children(&["Oseba", "PredlaganaIzvrsba"])?;
     let party = read_party(d.req_child("Oseba")?)?;
     let mut means = Means::default();
@@ -310,9 +307,9 @@ fn read_debtor(d: &Node) -> Result<Debtor, CourtXmlError> {
     Ok(Debtor { party, means })
 }
 
-fn read_creditor(g: &Node) -> Result<Creditor, CourtXmlError> {
+fn read_creditor(g: &Element) -> Result<Creditor, CourtXmlError> {
     g.only_children(&["Oseba", "Zastopnik", "Pooblascenec"])?;
-    let persons: Vec<&Node> = g.children_named("Oseba").collect();
+    let persons: Vec<&Element> = g.children_named("Oseba").collect();
     let oseba = match persons.as_slice() {
         [o] => *o,
         [] => return Err(g.missing("Oseba")),
@@ -328,10 +325,9 @@ fn read_creditor(g: &Node) -> Result<Creditor, CourtXmlError> {
         Some(r) => (r.opt_text_attr("racun"), r.text_attr("imetnikRacuna")),
         None => (None, String::new()),
     };
-    let reps: Vec<&Node> = g
-        .children
-        .iter()
-        .filter(|c| c.izv && (c.name == "Zastopnik" || c.name == "Pooblascenec"))
+    let reps: Vec<&Element> = g
+        .court_children()
+        .filter(|c| c.name == "Zastopnik" || c.name == "Pooblascenec")
         .collect();
     let representative = match reps.as_slice() {
         [] => None,
@@ -354,7 +350,7 @@ fn read_creditor(g: &Node) -> Result<Creditor, CourtXmlError> {
     })
 }
 
-fn read_document(l: &Node) -> Result<AuthenticDocument, CourtXmlError> {
+fn read_document(l: &Element) -> Result<AuthenticDocument, CourtXmlError> {
     l.only_children(&["ZamudneObresti"])?;
     let code_text = l.req_text_attr("sifListina")?;
     let kind_code = code_text
@@ -365,7 +361,7 @@ fn read_document(l: &Node) -> Result<AuthenticDocument, CourtXmlError> {
         None => InterestClaim::None,
         Some(z) => {
             z.only_children(&["ObrestZakonska", "ObrestPogodbena"])?;
-            let items: Vec<&Node> = z.children.iter().filter(|c| c.izv).collect();
+            let items: Vec<&Element> = z.court_children().collect();
             match items.as_slice() {
                 [] => InterestClaim::None,
                 [i] if i.name == "ObrestZakonska" => InterestClaim::Statutory {
@@ -404,7 +400,7 @@ fn read_document(l: &Node) -> Result<AuthenticDocument, CourtXmlError> {
 }
 
 /// A party from the court's attributes and its `Naslov` child (if any).
-fn read_party(n: &Node) -> Result<Party, CourtXmlError> {
+fn read_party(n: &Element) -> Result<Party, CourtXmlError> {
     let first_name = n.text_attr("ime-naziv");
     let kind = match n.opt_text_attr("vrsta") {
         None if first_name.is_empty() => PartyKind::Legal,
@@ -505,44 +501,40 @@ fn parse_bool(v: &str) -> Option<bool> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A small tree of the court's elements, built with quick-xml's namespace-aware reader
+// Reading the tree (crate::court_xml) with this import's errors
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Debug)]
-struct Node {
-    /// In the court's namespace.
-    izv: bool,
-    /// Local name.
-    name: String,
-    /// Unqualified attributes by local name, normalised (XML attribute-value normalisation).
-    attrs: BTreeMap<String, String>,
-    children: Vec<Node>,
-    /// Character data directly inside the element.
-    text: String,
-    line: usize,
+impl From<ReadError> for CourtXmlError {
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::Malformed { line, message } => CourtXmlError::Xml { line, message },
+            ReadError::Refused { line, path, reason } => {
+                CourtXmlError::Structure { line, path, reason }
+            }
+        }
+    }
 }
 
-impl Node {
-    fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.get(name).map(String::as_str)
-    }
+/// The import's reading of an element: values required or typed, errors as [`CourtXmlError`]
+/// naming the element, the attribute and the line.
+trait Read {
+    /// Trimmed attribute text; present but empty is kept as `""`.
+    fn req_text_attr(&self, name: &str) -> Result<String, CourtXmlError>;
+    fn opt_date(&self, name: &str) -> Result<Option<NaiveDate>, CourtXmlError>;
+    fn req_amount(&self, name: &str) -> Result<Decimal, CourtXmlError>;
+    fn req_decimal(&self, name: &str, reason: &str) -> Result<Decimal, CourtXmlError>;
+    fn opt_bool(&self, name: &str) -> Result<Option<bool>, CourtXmlError>;
+    fn req_bool(&self, name: &str) -> Result<bool, CourtXmlError>;
+    fn req_child(&self, name: &str) -> Result<&Element, CourtXmlError>;
+    /// Refuses a child of the court's namespace that is not in `known` (nothing is dropped
+    /// silently). Children of other namespaces are ignored.
+    fn only_children(&self, known: &[&str]) -> Result<(), CourtXmlError>;
+    fn missing(&self, what: &str) -> CourtXmlError;
+    fn bad_value(&self, what: &str, value: &str, reason: &str) -> CourtXmlError;
+    fn unsupported(&self, what: &str, reason: &str) -> CourtXmlError;
+}
 
-    /// Trimmed attribute text, empty when absent.
-    fn text_attr(&self, name: &str) -> String {
-        self.attr(name)
-            .map(str::trim)
-            .unwrap_or_default()
-            .to_string()
-    }
-
-    /// Trimmed attribute text, `None` when absent or empty.
-    fn opt_text_attr(&self, name: &str) -> Option<String> {
-        self.attr(name)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    }
-
+impl Read for Element {
     fn req_text_attr(&self, name: &str) -> Result<String, CourtXmlError> {
         match self.attr(name) {
             Some(v) => Ok(v.trim().to_string()),
@@ -582,27 +574,14 @@ impl Node {
             .ok_or_else(|| self.missing(&format!("@{name}")))
     }
 
-    fn child(&self, name: &str) -> Option<&Node> {
-        self.children.iter().find(|c| c.izv && c.name == name)
-    }
-
-    fn req_child(&self, name: &str) -> Result<&Node, CourtXmlError> {
+    fn req_child(&self, name: &str) -> Result<&Element, CourtXmlError> {
         self.child(name).ok_or_else(|| self.missing(name))
     }
 
-    fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
-        self.children
-            .iter()
-            .filter(move |c| c.izv && c.name == name)
-    }
-
-    /// Refuses a child of the court's namespace that is not in `known` (nothing is dropped
-    /// silently). Children of other namespaces are ignored.
     fn only_children(&self, known: &[&str]) -> Result<(), CourtXmlError> {
         match self
-            .children
-            .iter()
-            .find(|c| c.izv && !known.contains(&c.name.as_str()))
+            .court_children()
+            .find(|c| !known.contains(&c.name.as_str()))
         {
             Some(c) => Err(CourtXmlError::Structure {
                 line: c.line,
@@ -620,18 +599,10 @@ impl Node {
         }
     }
 
-    fn path(&self, what: &str) -> String {
-        if what.is_empty() {
-            self.name.clone()
-        } else {
-            format!("{}/{what}", self.name)
-        }
-    }
-
     fn bad_value(&self, what: &str, value: &str, reason: &str) -> CourtXmlError {
         CourtXmlError::Value {
             line: self.line,
-            path: self.path(what),
+            path: path(self, what),
             value: value.to_string(),
             reason: reason.to_string(),
         }
@@ -640,143 +611,19 @@ impl Node {
     fn unsupported(&self, what: &str, reason: &str) -> CourtXmlError {
         CourtXmlError::Unsupported {
             line: self.line,
-            path: self.path(what),
+            path: path(self, what),
             reason: reason.to_string(),
         }
     }
 }
 
-/// Line numbers from byte offsets.
-struct Lines(Vec<usize>);
-
-impl Lines {
-    fn new(text: &str) -> Self {
-        Lines(
-            std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect(),
-        )
+/// `Element/what`, or the element's name alone when `what` is empty.
+fn path(e: &Element, what: &str) -> String {
+    if what.is_empty() {
+        e.name.clone()
+    } else {
+        format!("{}/{what}", e.name)
     }
-
-    fn line(&self, offset: u64) -> usize {
-        let offset = usize::try_from(offset).unwrap_or(usize::MAX);
-        self.0.partition_point(|&start| start <= offset).max(1)
-    }
-}
-
-fn parse_tree(xml: &[u8]) -> Result<Node, CourtXmlError> {
-    let text = std::str::from_utf8(xml).map_err(|e| {
-        let line = xml[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
-        CourtXmlError::Xml {
-            line,
-            message: "the document is not UTF-8".into(),
-        }
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let lines = Lines::new(text);
-    let mut reader = NsReader::from_str(text);
-    let xml_err = |line: usize, e: &dyn std::fmt::Display| CourtXmlError::Xml {
-        line,
-        message: e.to_string(),
-    };
-
-    let mut stack: Vec<Node> = Vec::new();
-    let mut root: Option<Node> = None;
-    loop {
-        let pos = reader.buffer_position();
-        let line = lines.line(pos);
-        let (izv, event) = match reader.read_resolved_event() {
-            Ok((ns, event)) => (
-                matches!(ns, ResolveResult::Bound(n) if n.as_ref() == NAMESPACE),
-                event,
-            ),
-            Err(e) => return Err(xml_err(lines.line(reader.error_position()), &e)),
-        };
-        match event {
-            Event::Start(ref e) | Event::Empty(ref e) => {
-                if root.is_some() {
-                    return Err(xml_err(line, &"content after the root element"));
-                }
-                let name = e.local_name().as_ref().to_string();
-                let mut attrs = BTreeMap::new();
-                for a in e.attributes() {
-                    let a = a.map_err(|err| xml_err(line, &err))?;
-                    let (ans, local) = reader.resolver().resolve_attribute(a.key);
-                    // Only unqualified attributes belong to the court's elements; xmlns and
-                    // attributes of other namespaces (xsi:…) are ignored.
-                    if !matches!(ans, ResolveResult::Unbound) || a.key.as_ref().starts_with("xmlns")
-                    {
-                        continue;
-                    }
-                    let value = a
-                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .map_err(|err| xml_err(line, &err))?;
-                    attrs.insert(local.as_ref().to_string(), value.into_owned());
-                }
-                let node = Node {
-                    izv,
-                    name,
-                    attrs,
-                    children: Vec::new(),
-                    text: String::new(),
-                    line,
-                };
-                if matches!(event, Event::Start(_)) {
-                    stack.push(node);
-                } else {
-                    match stack.last_mut() {
-                        Some(parent) => parent.children.push(node),
-                        None => root = Some(node),
-                    }
-                }
-            }
-            Event::End(_) => {
-                let node = stack
-                    .pop()
-                    .ok_or_else(|| xml_err(line, &"unexpected end tag"))?;
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(node),
-                    None => root = Some(node),
-                }
-            }
-            Event::Text(t) => {
-                if let Some(node) = stack.last_mut() {
-                    node.text.push_str(&t.xml10_content());
-                }
-            }
-            Event::CData(t) => {
-                if let Some(node) = stack.last_mut() {
-                    node.text.push_str(&t.into_inner());
-                }
-            }
-            Event::GeneralRef(r) => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    Ok(None) => quick_xml::escape::resolve_predefined_entity(&r)
-                        .ok_or_else(|| xml_err(line, &format!("unknown entity &{};", &*r)))?
-                        .to_string(),
-                    Err(e) => return Err(xml_err(line, &e)),
-                };
-                if let Some(node) = stack.last_mut() {
-                    node.text.push_str(&resolved);
-                }
-            }
-            Event::Eof => break,
-            // Comments, processing instructions, the declaration, a DOCTYPE: not needed.
-            _ => {}
-        }
-    }
-    if !stack.is_empty() {
-        return Err(xml_err(
-            lines.line(reader.buffer_position()),
-            &"unclosed element",
-        ));
-    }
-    root.ok_or_else(|| xml_err(1, &"no root element"))
 }
 
 #[cfg(test)]
@@ -1048,6 +895,21 @@ mod tests {
         let import = import_shipment(only_566).unwrap();
         assert!(import.proposals.is_empty());
         assert_eq!(import.skipped.len(), 1);
+    }
+
+    #[test]
+    fn reader_refusals_keep_the_line() {
+        let doctype = b"<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY e \"1\">]>\n<OpisPosiljke/>";
+        let e = parse_proposals(doctype).unwrap_err();
+        assert!(
+            matches!(&e, CourtXmlError::Structure { line: 2, path, .. } if path == "<!DOCTYPE>"),
+            "{e}"
+        );
+        let e = parse_proposals(b"<OpisPosiljke>\n&e;</OpisPosiljke>").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "line 2: not well-formed XML: unknown entity &e;"
+        );
     }
 
     #[test]
