@@ -30,7 +30,9 @@ fn open_states() -> [CaseState; 6] {
 /// The sequence `1..=$1` as a CTE named `seq(i)`, in each backend's dialect.
 fn sequence_cte(tx: &Tx) -> &'static str {
     match tx {
-        Tx::Sqlite(_) => "with recursive seq(i) as (select 1 union all select i + 1 from seq where i < $1)",
+        Tx::Sqlite(_) => {
+            "with recursive seq(i) as (select 1 union all select i + 1 from seq where i < $1)"
+        }
         Tx::Postgres(_) => "with seq(i) as (select generate_series(1, $1::bigint))",
     }
 }
@@ -91,8 +93,8 @@ pub async fn add_open_cases(db: &Db, n: u64, tag: &str, now: DateTime<Utc>) -> R
          select c.id, 'SYN-' || c.id, 'VL ' || c.id || '/2019', {state_case}, {label_case}, \
          'SI11 2019-' || c.id, '44.00', $2, $15, $15 from claims c where c.claim_key like $1"
     );
-    let fee_due = NaiveDate::from_ymd_opt(2019, 6, 28)
-        .ok_or_else(|| StoreError::Corrupt("date".into()))?;
+    let fee_due =
+        NaiveDate::from_ymd_opt(2019, 6, 28).ok_or_else(|| StoreError::Corrupt("date".into()))?;
     let json = |s: &CaseState| {
         serde_json::to_string(s).map_err(|e| StoreError::Corrupt(format!("case state: {e}")))
     };
@@ -195,9 +197,17 @@ mod tests {
                 .unwrap();
             assert_eq!(found.id, syn.id);
             drop(tx);
-            let deadlines = crate::store::cases::deadlines(db, syn.id, false).await.unwrap();
+            let deadlines = crate::store::cases::deadlines(db, syn.id, false)
+                .await
+                .unwrap();
             assert_eq!(deadlines.len(), 1, "{}", db.backend());
-            assert_eq!(crate::store::cases::transitions(db, syn.id).await.unwrap().len(), 1);
+            assert_eq!(
+                crate::store::cases::transitions(db, syn.id)
+                    .await
+                    .unwrap()
+                    .len(),
+                1
+            );
         }
     }
 }

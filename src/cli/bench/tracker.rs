@@ -56,9 +56,11 @@ async fn scratch_db(dir: &std::path::Path, pg_base: Option<&str>) -> anyhow::Res
             let Db::Postgres(p) = &admin else {
                 anyhow::bail!("--tracker-database-url must be a postgres:// URL");
             };
-            sqlx::query(sqlx::AssertSqlSafe(format!("drop database if exists {name}")))
-                .execute(p)
-                .await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "drop database if exists {name}"
+            )))
+            .execute(p)
+            .await?;
             sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
                 .execute(p)
                 .await?;
@@ -77,7 +79,9 @@ fn replace_database(base: &str, name: &str) -> String {
         Some(q) => base.split_at(q),
         None => (base, ""),
     };
-    let rest = head.trim_start_matches("postgres://").trim_start_matches("postgresql://");
+    let rest = head
+        .trim_start_matches("postgres://")
+        .trim_start_matches("postgresql://");
     let scheme = &head[..head.len() - rest.len()];
     let host = rest.split('/').next().unwrap_or(rest);
     format!("{scheme}{host}/{name}{query}")
@@ -89,9 +93,11 @@ async fn drop_scratch(db: Db, pg_base: Option<&str>) -> anyhow::Result<()> {
         let admin = Db::connect(base).await?;
         if let Db::Postgres(p) = &admin {
             let name = format!("writ_bench_{}", std::process::id());
-            sqlx::query(sqlx::AssertSqlSafe(format!("drop database if exists {name}")))
-                .execute(p)
-                .await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "drop database if exists {name}"
+            )))
+            .execute(p)
+            .await?;
         }
         admin.close().await;
     }
@@ -243,7 +249,10 @@ pub async fn cycle(
     let t = Instant::now();
     let visited = cases::open_cases(&db).await?.len();
     let scan_s = t.elapsed().as_secs_f64();
-    anyhow::ensure!(visited as i64 == open, "the scan saw {visited} of {open} open cases");
+    anyhow::ensure!(
+        visited as i64 == open,
+        "the scan saw {visited} of {open} open cases"
+    );
     court.shutdown().await?;
     drop_scratch(db, pg_base).await?;
     Ok(CycleFigures {
