@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use anyhow::Context;
 use chrono::{Duration, NaiveDate, Utc};
 
 use super::Ctx;
@@ -12,7 +13,8 @@ use crate::law::{Calendar, DayCount};
 use crate::store::alerts::{self, NewAlert, Severity};
 use crate::store::{Db, claims, events, insolvency};
 use crate::tracker::insolvency::{
-    self as ins, EnforcementCaseRef, InterestCutoff, parse_daily_list, parse_notices,
+    self as ins, EnforcementCaseRef, InsolvencySource, InterestCutoff, RegistryClient,
+    parse_daily_list, parse_notices,
 };
 
 #[derive(Debug, clap::Subcommand)]
@@ -103,56 +105,38 @@ async fn store_records(
     Ok((new_lists, new_notices))
 }
 
-/// Fetches daily lists from `from` to `to` (working days) and notices since `from`; a missing
-/// working-day list is an alert (source health), never a quiet gap.
-pub async fn poll(
+/// Fetches daily lists from `from` to `to` (working days) and notices since `from` from any
+/// [`InsolvencySource`] (the registry over HTTP, or a [`ins::MemorySource`]), stores them under
+/// `label`; a missing working-day list is an alert (source health), never a quiet gap.
+/// Returns (new lists, new notices, alert messages).
+pub async fn poll<S: InsolvencySource + Sync>(
     db: &Db,
-    url: &str,
+    source: &S,
+    label: &str,
     from: NaiveDate,
     to: NaiveDate,
 ) -> anyhow::Result<(usize, usize, Vec<String>)> {
-    let http = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(30))
-        .connect_timeout(std::time::Duration::from_secs(10))
-        .build()?;
-    let base = url.trim_end_matches('/');
     let calendar = Calendar::slovenia();
     let mut lists = Vec::new();
     let mut received = BTreeSet::new();
     let mut d = from;
     while d <= to {
-        if calendar.is_working_day(d).unwrap_or(false) {
-            let resp = http
-                .get(format!("{base}/v1/daily-lists/{d}"))
-                .send()
-                .await?;
-            if resp.status().is_success() {
-                let list = parse_daily_list(&resp.bytes().await?)
-                    .map_err(|e| anyhow::anyhow!("daily list of {d}: {e}"))?;
-                received.insert(d);
-                lists.push(list);
-            } else if resp.status() != reqwest::StatusCode::NOT_FOUND {
-                anyhow::bail!(
-                    "registry answered {} for the daily list of {d}",
-                    resp.status()
-                );
-            }
+        if calendar.is_working_day(d).unwrap_or(false)
+            && let Some(list) = source
+                .daily_list(d)
+                .await
+                .with_context(|| format!("the daily list of {d}"))?
+        {
+            received.insert(d);
+            lists.push(list);
         }
         d += Duration::days(1);
     }
-    let resp = http
-        .get(format!("{base}/v1/notices?since={from}"))
-        .send()
-        .await?
-        .error_for_status()?;
-    let body = resp.bytes().await?;
-    let notices = if body.iter().all(u8::is_ascii_whitespace) {
-        Vec::new()
-    } else {
-        parse_notices(&body).map_err(|e| anyhow::anyhow!("notices: {e}"))?
-    };
-    let (new_lists, new_notices) =
-        store_records(db, &lists, &notices, &format!("registry:{base}")).await?;
+    let notices = source
+        .notices_since(from)
+        .await
+        .with_context(|| format!("the notices published since {from}"))?;
+    let (new_lists, new_notices) = store_records(db, &lists, &notices, label).await?;
     let start = from - Duration::days(1);
     let missing = ins::missing_daily_lists(&calendar, start, to, &received)?;
     let mut messages = Vec::new();
@@ -175,6 +159,11 @@ pub async fn poll(
         tx.commit().await?;
     }
     Ok((new_lists, new_notices, messages))
+}
+
+/// The source label under which records from a registry URL are stored.
+pub fn registry_label(client: &RegistryClient) -> String {
+    format!("registry:{}", client.base_url())
 }
 
 /// Applies stored notices to open cases and prints what moved.
@@ -234,7 +223,8 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                     .map(|d| d + Duration::days(1))
                     .unwrap_or(to - Duration::days(7)),
             };
-            let (l, n, missing) = poll(&db, &url, from, to).await?;
+            let client = RegistryClient::new(&url)?;
+            let (l, n, missing) = poll(&db, &client, &registry_label(&client), from, to).await?;
             println!(
                 "{l} new daily list(s), {n} new notice(s) from {url} ({} – {})",
                 from.format("%d.%m.%Y"),
@@ -369,6 +359,85 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             )?;
             println!("{}", draft.render_markdown());
             Ok(0)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::law::ids::{CaseNumber, RegistrationNumber, TaxNumber};
+    use crate::store::testing;
+    use crate::tracker::insolvency::{
+        DailyList, DailyListEntry, DebtorKind, MemorySource, NoticeAddress, ProceedingsType,
+        SimDebtor,
+    };
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    /// Poll is generic over the source: the in-memory one stands in for the registry.
+    #[tokio::test]
+    async fn poll_reads_any_source_stores_once_and_alerts_on_missing_lists() {
+        let tax = TaxNumber::parse("34567895").unwrap();
+        let mut source = MemorySource::default();
+        source.add_daily_list(DailyList {
+            list_date: ymd(2026, 11, 3),
+            sequence: 212,
+            producer: "test".into(),
+            entries: vec![DailyListEntry {
+                tax_number: tax.clone(),
+                start_date: ymd(2026, 11, 3),
+                proceedings_type: ProceedingsType::Bankruptcy,
+            }],
+        });
+        let notice = SimDebtor {
+            kind: DebtorKind::LegalPerson,
+            name: "Gradnje Horvat d.o.o.".into(),
+            tax_number: tax,
+            registration_number: Some(RegistrationNumber::parse("4567897000").unwrap()),
+            emso: None,
+            birth_date: None,
+            address: NoticeAddress::default(),
+            proceedings_type: ProceedingsType::Bankruptcy,
+            opening_date: ymd(2026, 11, 3),
+            publication_date: ymd(2026, 11, 3),
+            claim_deadline: None,
+            court: "Okrožno sodišče v Ljubljani".into(),
+            case_number: CaseNumber::parse("St 77/2026").unwrap(),
+            administrator: None,
+        }
+        .notice();
+        source.notices.push(notice.clone());
+        for t in testing::all().await {
+            let db = &t.db;
+            let be = db.backend();
+            // Monday 2 – Wednesday 4 November 2026: only Tuesday's list exists.
+            let (lists, notices, missing) =
+                poll(db, &source, "memory", ymd(2026, 11, 2), ymd(2026, 11, 4))
+                    .await
+                    .unwrap();
+            assert_eq!((lists, notices), (1, 1), "{be}");
+            assert_eq!(missing.len(), 2, "{be}: {missing:?}");
+            assert!(missing[0].contains("02.11.2026"), "{missing:?}");
+            assert!(missing[1].contains("04.11.2026"), "{missing:?}");
+            assert_eq!(
+                insolvency::daily_lists(db).await.unwrap()[0].list_date,
+                ymd(2026, 11, 3)
+            );
+            assert_eq!(insolvency::notices(db).await.unwrap()[0].0, notice, "{be}");
+            let open = alerts::list(db, false).await.unwrap();
+            let sources = |s: &str| open.iter().filter(|a| a.source == s).count();
+            assert_eq!(sources("insolvency-daily-list"), 2, "{be}: {open:?}");
+            // Seen long after 03.11.2026 + 8 days: knowledge was deemed earlier (ZFPPIPP 122(4)).
+            assert_eq!(sources("insolvency"), 1, "{be}: {open:?}");
+            // Polled again: nothing new is stored twice.
+            let (lists, notices, _) =
+                poll(db, &source, "memory", ymd(2026, 11, 3), ymd(2026, 11, 3))
+                    .await
+                    .unwrap();
+            assert_eq!((lists, notices), (0, 0), "{be}");
         }
     }
 }
