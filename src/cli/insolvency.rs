@@ -245,17 +245,24 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                 .into_iter()
                 .map(|(n, _)| n)
                 .collect();
+            let queries: Vec<_> = insolvency::latest_query_answers(&db)
+                .await?
+                .into_iter()
+                .map(|q| q.record)
+                .collect();
             let found = insolvency_check::check(
                 &pairs,
                 &lists,
                 &notices,
+                &queries,
                 &insolvency::decisions(&db).await?,
             );
             println!(
-                "{} unfiled claim(s) checked against {} daily list(s) and {} notice(s): {} with findings",
+                "{} unfiled claim(s) checked against {} daily list(s), {} notice(s) and {} query answer(s): {} with findings",
                 stored.len(),
                 lists.len(),
                 notices.len(),
+                queries.len(),
                 found.len()
             );
             let mut ids: Vec<_> = found.keys().copied().collect();
@@ -332,8 +339,13 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                 .map(|(n, _)| n)
                 .collect();
             let pairs = [(stored.id, &stored.claim)];
-            let found =
-                insolvency_check::check(&pairs, &[], &notices, &insolvency::decisions(&db).await?);
+            let found = insolvency_check::check(
+                &pairs,
+                &[],
+                &notices,
+                &[],
+                &insolvency::decisions(&db).await?,
+            );
             let key = found
                 .get(&claim_id)
                 .and_then(|f| f.iter().find(|f| f.severity == crate::filing::lint::Severity::Error))

@@ -215,6 +215,37 @@ pub enum QueryId {
     Emso(Emso),
 }
 
+impl QueryId {
+    /// The stored kind: `tax_number` or `emso`.
+    pub fn kind_code(&self) -> &'static str {
+        match self {
+            QueryId::TaxNumber(_) => "tax_number",
+            QueryId::Emso(_) => "emso",
+        }
+    }
+
+    /// The identifier in its normalised form.
+    pub fn value(&self) -> &str {
+        match self {
+            QueryId::TaxNumber(t) => t.as_str(),
+            QueryId::Emso(e) => e.as_str(),
+        }
+    }
+
+    /// Rebuilds a stored identifier from [`QueryId::kind_code`] and [`QueryId::value`].
+    pub fn from_stored(kind: &str, value: &str) -> Result<Self, String> {
+        match kind {
+            "tax_number" => TaxNumber::parse(value)
+                .map(QueryId::TaxNumber)
+                .map_err(|e| e.to_string()),
+            "emso" => Emso::parse(value)
+                .map(QueryId::Emso)
+                .map_err(|e| e.to_string()),
+            other => Err(format!("unknown identifier kind {other:?}")),
+        }
+    }
+}
+
 impl fmt::Display for QueryId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -233,6 +264,40 @@ pub enum QueryAnswer {
     InProceedings,
     /// None.
     NotInProceedings,
+}
+
+impl QueryAnswer {
+    /// The stored code: `in_proceedings` or `not_in_proceedings`.
+    pub fn code(self) -> &'static str {
+        match self {
+            QueryAnswer::InProceedings => "in_proceedings",
+            QueryAnswer::NotInProceedings => "not_in_proceedings",
+        }
+    }
+
+    /// Parses [`QueryAnswer::code`].
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "in_proceedings" => Some(QueryAnswer::InProceedings),
+            "not_in_proceedings" => Some(QueryAnswer::NotInProceedings),
+            _ => None,
+        }
+    }
+}
+
+/// A query-service answer as writ recorded it. Only the latest answer per identifier counts: a
+/// later "no" lifts an earlier "yes" (the proceedings ended, or the yes was about someone
+/// else's mistyped number), a later "yes" blocks again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueryRecord {
+    /// What was asked.
+    pub id: QueryId,
+    /// Yes or no.
+    pub answer: QueryAnswer,
+    /// The (Ljubljana) day of the answer: the lint message names it.
+    pub asked_on: NaiveDate,
+    /// Which service answered (its base URL).
+    pub source: String,
 }
 
 /// Why a source could not answer.

@@ -451,6 +451,7 @@ fn query_answers_match_exactly_on_the_identifier_asked() {
         targets,
         vec![("P".to_string(), QueryId::Emso(emso.clone()))]
     );
+    let id_text = emso.to_string();
     let id = QueryId::Emso(emso);
     assert!(
         ix.match_query(&id, QueryAnswer::NotInProceedings, ymd(2026, 11, 5))
@@ -461,7 +462,12 @@ fn query_answers_match_exactly_on_the_identifier_asked() {
     let LintFinding::Block(b) = lint_finding(&m[0]) else {
         panic!()
     };
-    assert!(b.reason.contains("gives no case number"));
+    assert_eq!(
+        b.reason,
+        format!(
+            "Insolvency proceedings are pending against EMŠO {id_text} (CIF query answer of 05.11.2026; the query service gives no case number or court, ZFPPIPP 122(3)); ZFPPIPP 131 forbids a new enforcement order"
+        )
+    );
 }
 
 fn name_strategy() -> impl Strategy<Value = String> {
