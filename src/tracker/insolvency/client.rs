@@ -117,7 +117,11 @@ fn unavailable(url: &Url, e: &reqwest::Error) -> SourceError {
     } else {
         "request failed".to_string()
     };
-    let mut cause: Option<&dyn std::error::Error> = Some(e);
+    // reqwest's own text repeats the URL; its causes say what happened.
+    let mut cause: Option<&dyn std::error::Error> = match std::error::Error::source(e) {
+        Some(c) => Some(c),
+        None => Some(e),
+    };
     while let Some(c) = cause {
         let t = c.to_string();
         if !text.contains(&t) {
