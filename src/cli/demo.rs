@@ -81,8 +81,15 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     println!("\n2. insolvency watch (registry simulator on loopback)");
     let registry = demo_registry().await?;
     let today = super::today();
-    let (lists, notices, missing) =
-        super::insolvency::poll(&db, &registry, today - chrono::Duration::days(14), today).await?;
+    let client = crate::tracker::insolvency::RegistryClient::new(&registry)?;
+    let (lists, notices, missing) = super::insolvency::poll(
+        &db,
+        &client,
+        &super::insolvency::registry_label(&client),
+        today - chrono::Duration::days(14),
+        today,
+    )
+    .await?;
     println!("  {lists} daily list(s) and {notices} notice(s) received from {registry}");
     for m in &missing {
         println!("  ALERT {m}");

@@ -1,18 +1,22 @@
-//! `writ insolvency import|poll|check|confirm|claim-draft`: the insolvency watch (ZFPPIPP 122,
-//! 122.a, 131). Lint and `writ file` check every debtor against what is stored here.
+//! `writ insolvency import|poll|query|check|confirm|claim-draft`: the insolvency watch (ZFPPIPP
+//! 122, 122.a, 131). Lint and `writ file` check every debtor against what is stored here: the
+//! daily lists, the notices, and the latest CIF query-service answer per tax number or EMŠO.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use anyhow::Context;
 use chrono::{Duration, NaiveDate, Utc};
 
 use super::Ctx;
 use crate::filing::insolvency_check;
+use crate::law::ids::{Emso, TaxNumber};
 use crate::law::{Calendar, DayCount};
 use crate::store::alerts::{self, NewAlert, Severity};
 use crate::store::{Db, claims, events, insolvency};
 use crate::tracker::insolvency::{
-    self as ins, EnforcementCaseRef, InterestCutoff, parse_daily_list, parse_notices,
+    self as ins, DebtorIndex, DebtorRecord, EnforcementCaseRef, InsolvencySource, InterestCutoff,
+    QueryAnswer, QueryId, QueryRecord, RegistryClient, parse_daily_list, parse_notices,
 };
 
 #[derive(Debug, clap::Subcommand)]
@@ -31,7 +35,26 @@ pub enum Args {
         #[arg(long)]
         to: Option<NaiveDate>,
     },
-    /// Check every unfiled claim's debtor against the stored lists and notices.
+    /// Ask the CIF query service whether a person is in insolvency proceedings (ZFPPIPP
+    /// 122(3): yes or no, by tax number or by EMŠO, never both) and store the answer: a yes
+    /// blocks filing against debtors with that identifier (no case number is known); a later
+    /// no lifts it.
+    #[command(group(clap::ArgGroup::new("identifier").required(true).multiple(false)))]
+    Query {
+        /// Base URL of the registry service (e.g. the registry simulator).
+        #[arg(long, env = "WRIT__INSOLVENCY__URL")]
+        url: String,
+        /// Davčna številka to ask about.
+        #[arg(long, group = "identifier", value_name = "N")]
+        tax: Option<String>,
+        /// EMŠO to ask about.
+        #[arg(long, group = "identifier", value_name = "E")]
+        emso: Option<String>,
+        /// The claim the question is for (its debtor must carry the identifier).
+        #[arg(long, value_name = "ID")]
+        claim: Option<i64>,
+    },
+    /// Check every unfiled claim's debtor against the stored lists, notices and query answers.
     Check,
     /// Record a person's decision on a candidate match (name + address + birth date).
     Confirm {
@@ -103,56 +126,38 @@ async fn store_records(
     Ok((new_lists, new_notices))
 }
 
-/// Fetches daily lists from `from` to `to` (working days) and notices since `from`; a missing
-/// working-day list is an alert (source health), never a quiet gap.
-pub async fn poll(
+/// Fetches daily lists from `from` to `to` (working days) and notices since `from` from any
+/// [`InsolvencySource`] (the registry over HTTP, or a [`ins::MemorySource`]), stores them under
+/// `label`; a missing working-day list is an alert (source health), never a quiet gap.
+/// Returns (new lists, new notices, alert messages).
+pub async fn poll<S: InsolvencySource + Sync>(
     db: &Db,
-    url: &str,
+    source: &S,
+    label: &str,
     from: NaiveDate,
     to: NaiveDate,
 ) -> anyhow::Result<(usize, usize, Vec<String>)> {
-    let http = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(30))
-        .connect_timeout(std::time::Duration::from_secs(10))
-        .build()?;
-    let base = url.trim_end_matches('/');
     let calendar = Calendar::slovenia();
     let mut lists = Vec::new();
     let mut received = BTreeSet::new();
     let mut d = from;
     while d <= to {
-        if calendar.is_working_day(d).unwrap_or(false) {
-            let resp = http
-                .get(format!("{base}/v1/daily-lists/{d}"))
-                .send()
-                .await?;
-            if resp.status().is_success() {
-                let list = parse_daily_list(&resp.bytes().await?)
-                    .map_err(|e| anyhow::anyhow!("daily list of {d}: {e}"))?;
-                received.insert(d);
-                lists.push(list);
-            } else if resp.status() != reqwest::StatusCode::NOT_FOUND {
-                anyhow::bail!(
-                    "registry answered {} for the daily list of {d}",
-                    resp.status()
-                );
-            }
+        if calendar.is_working_day(d).unwrap_or(false)
+            && let Some(list) = source
+                .daily_list(d)
+                .await
+                .with_context(|| format!("the daily list of {d}"))?
+        {
+            received.insert(d);
+            lists.push(list);
         }
         d += Duration::days(1);
     }
-    let resp = http
-        .get(format!("{base}/v1/notices?since={from}"))
-        .send()
-        .await?
-        .error_for_status()?;
-    let body = resp.bytes().await?;
-    let notices = if body.iter().all(u8::is_ascii_whitespace) {
-        Vec::new()
-    } else {
-        parse_notices(&body).map_err(|e| anyhow::anyhow!("notices: {e}"))?
-    };
-    let (new_lists, new_notices) =
-        store_records(db, &lists, &notices, &format!("registry:{base}")).await?;
+    let notices = source
+        .notices_since(from)
+        .await
+        .with_context(|| format!("the notices published since {from}"))?;
+    let (new_lists, new_notices) = store_records(db, &lists, &notices, label).await?;
     let start = from - Duration::days(1);
     let missing = ins::missing_daily_lists(&calendar, start, to, &received)?;
     let mut messages = Vec::new();
@@ -177,6 +182,11 @@ pub async fn poll(
     Ok((new_lists, new_notices, messages))
 }
 
+/// The source label under which records from a registry URL are stored.
+pub fn registry_label(client: &RegistryClient) -> String {
+    format!("registry:{}", client.base_url())
+}
+
 /// Applies stored notices to open cases and prints what moved.
 pub async fn apply_to_cases(db: &Db) -> anyhow::Result<()> {
     let (moved, skipped) = crate::tracker::insolvency_cases::apply_notices(db).await?;
@@ -196,9 +206,198 @@ pub async fn apply_to_cases(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The identifier of `writ insolvency query`, checked; the error names the flag and the value.
+pub fn query_id(tax: Option<&str>, emso: Option<&str>) -> anyhow::Result<QueryId> {
+    match (tax, emso) {
+        (Some(t), None) => TaxNumber::parse(t)
+            .map(QueryId::TaxNumber)
+            .map_err(|e| anyhow::anyhow!("--tax {t:?} is not a valid tax number: {e}")),
+        (None, Some(e)) => Emso::parse(e)
+            .map(QueryId::Emso)
+            .map_err(|err| anyhow::anyhow!("--emso {e:?} is not a valid EMŠO: {err}")),
+        _ => anyhow::bail!(
+            "ask by --tax or by --emso, one of them (the query service takes one identifier, ZFPPIPP 122.a)"
+        ),
+    }
+}
+
+/// Unfiled claims whose debtor carries `id` (what a yes blocks): (claim id, debtor name).
+fn claims_with(stored: &[claims::StoredClaim], id: &QueryId, on: NaiveDate) -> Vec<(i64, String)> {
+    let index = DebtorIndex::build(stored.iter().map(|s| DebtorRecord {
+        debtor_ref: s.id.to_string(),
+        party: s.claim.debtor.party.clone(),
+    }));
+    let mut out: Vec<(i64, String)> = index
+        .match_query(id, QueryAnswer::InProceedings, on)
+        .into_iter()
+        .filter_map(|m| m.debtor_ref.parse::<i64>().ok())
+        .filter_map(|cid| {
+            stored
+                .iter()
+                .find(|s| s.id == cid)
+                .map(|s| (cid, s.claim.debtor.party.display_name()))
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// `writ insolvency query`: ask, store, explain.
+async fn query(
+    ctx: &Ctx,
+    db: &Db,
+    url: &str,
+    tax: Option<&str>,
+    emso: Option<&str>,
+    claim: Option<i64>,
+) -> anyhow::Result<i32> {
+    // Everything that can be refused is refused before the (fee-bearing, 122.a) question.
+    let id = query_id(tax, emso)?;
+    let client = RegistryClient::new(url)?;
+    if let Some(claim_id) = claim {
+        let stored = claims::list(db, None)
+            .await?
+            .into_iter()
+            .find(|c| c.id == claim_id)
+            .ok_or_else(|| anyhow::anyhow!("--claim {claim_id}: there is no claim {claim_id}"))?;
+        if claims_with(std::slice::from_ref(&stored), &id, super::today()).is_empty() {
+            anyhow::bail!(
+                "--claim {claim_id}: the debtor of claim {claim_id} ({}) does not have {id}; ask with the debtor's own identifier, or leave out --claim",
+                stored.claim.debtor.party.display_name()
+            );
+        }
+    }
+    let answer = client
+        .query(&id)
+        .await
+        .with_context(|| format!("cannot ask the query service about {id}"))?;
+    let asked_on = super::today();
+    let record = QueryRecord {
+        id: id.clone(),
+        answer,
+        asked_on,
+        source: client.base_url().to_string(),
+    };
+    let previous = insolvency::query_history(db, &id).await?.pop();
+    let actor = events::current_actor();
+    let now = Utc::now();
+    let mut tx = db.begin().await?;
+    let row = insolvency::add_query_answer(
+        &mut tx,
+        &insolvency::NewQueryAnswer {
+            record: &record,
+            asked_by: &actor,
+            claim_id: claim,
+        },
+        now,
+    )
+    .await?;
+    events::append(
+        &mut tx,
+        events::NewEvent {
+            at: now,
+            actor: &actor,
+            entity: "insolvency_query",
+            entity_id: format!("{}:{}", id.kind_code(), id.value()),
+            action: "answered",
+            detail: serde_json::json!({
+                "answer": answer.code(),
+                "asked_on": asked_on.to_string(),
+                "source": record.source,
+                "claim_id": claim,
+                "row": row,
+                "supersedes": previous.as_ref().map(|p| serde_json::json!({
+                    "row": p.id,
+                    "answer": p.record.answer.code(),
+                    "asked_on": p.record.asked_on.to_string(),
+                })),
+            })
+            .to_string(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+
+    let affected = claims_with(&claims::unfiled(db).await?, &id, asked_on);
+    if ctx.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "identifier": {"kind": id.kind_code(), "value": id.value()},
+                "answer": answer.code(),
+                "in_proceedings": answer == QueryAnswer::InProceedings,
+                "asked_on": asked_on.to_string(),
+                "source": record.source,
+                "stored_as": row,
+                "supersedes": previous.as_ref().map(|p| serde_json::json!({
+                    "answer": p.record.answer.code(),
+                    "asked_on": p.record.asked_on.to_string(),
+                })),
+                "unfiled_claims": affected.iter().map(|(c, _)| c).collect::<Vec<_>>(),
+            }))?
+        );
+        return Ok(0);
+    }
+    let words = match answer {
+        QueryAnswer::InProceedings => "insolvency proceedings are pending",
+        QueryAnswer::NotInProceedings => "no insolvency proceedings",
+    };
+    println!("{id}: {words} (CIF query service, {asked_on})");
+    if let Some(p) = &previous
+        && p.record.answer != answer
+    {
+        let before = match p.record.answer {
+            QueryAnswer::InProceedings => "pending",
+            QueryAnswer::NotInProceedings => "none",
+        };
+        println!(
+            "  this answer replaces the one of {} ({before}): the latest answer counts",
+            p.record.asked_on
+        );
+    }
+    match answer {
+        QueryAnswer::InProceedings => {
+            println!(
+                "  the service gives no case number or court (ZFPPIPP 122(3)); poll the notices for the case and the claim-filing deadline"
+            );
+            if affected.is_empty() {
+                println!(
+                    "  no unfiled claim has a debtor with this {}; any claim against it will be blocked (L180)",
+                    id_words(&id)
+                );
+            }
+            for (c, name) in &affected {
+                println!(
+                    "  claim {c} ({name}): filing blocked (L180, ZFPPIPP 131) by lint and before signing"
+                );
+            }
+        }
+        QueryAnswer::NotInProceedings => {
+            for (c, name) in &affected {
+                println!("  claim {c} ({name}): not blocked by this answer");
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn id_words(id: &QueryId) -> &'static str {
+    match id {
+        QueryId::TaxNumber(_) => "tax number",
+        QueryId::Emso(_) => "EMŠO",
+    }
+}
+
 pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     let db = ctx.db().await?;
     match args {
+        Args::Query {
+            url,
+            tax,
+            emso,
+            claim,
+        } => query(ctx, &db, &url, tax.as_deref(), emso.as_deref(), claim).await,
         Args::Import { files } => {
             let mut failed = false;
             for f in files {
@@ -234,7 +433,8 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                     .map(|d| d + Duration::days(1))
                     .unwrap_or(to - Duration::days(7)),
             };
-            let (l, n, missing) = poll(&db, &url, from, to).await?;
+            let client = RegistryClient::new(&url)?;
+            let (l, n, missing) = poll(&db, &client, &registry_label(&client), from, to).await?;
             println!(
                 "{l} new daily list(s), {n} new notice(s) from {url} ({} – {})",
                 from.format("%d.%m.%Y"),
@@ -255,17 +455,24 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                 .into_iter()
                 .map(|(n, _)| n)
                 .collect();
+            let queries: Vec<_> = insolvency::latest_query_answers(&db)
+                .await?
+                .into_iter()
+                .map(|q| q.record)
+                .collect();
             let found = insolvency_check::check(
                 &pairs,
                 &lists,
                 &notices,
+                &queries,
                 &insolvency::decisions(&db).await?,
             );
             println!(
-                "{} unfiled claim(s) checked against {} daily list(s) and {} notice(s): {} with findings",
+                "{} unfiled claim(s) checked against {} daily list(s), {} notice(s) and {} query answer(s): {} with findings",
                 stored.len(),
                 lists.len(),
                 notices.len(),
+                queries.len(),
                 found.len()
             );
             let mut ids: Vec<_> = found.keys().copied().collect();
@@ -342,8 +549,13 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                 .map(|(n, _)| n)
                 .collect();
             let pairs = [(stored.id, &stored.claim)];
-            let found =
-                insolvency_check::check(&pairs, &[], &notices, &insolvency::decisions(&db).await?);
+            let found = insolvency_check::check(
+                &pairs,
+                &[],
+                &notices,
+                &[],
+                &insolvency::decisions(&db).await?,
+            );
             let key = found
                 .get(&claim_id)
                 .and_then(|f| f.iter().find(|f| f.severity == crate::filing::lint::Severity::Error))
@@ -370,5 +582,107 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             println!("{}", draft.render_markdown());
             Ok(0)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::law::ids::{CaseNumber, RegistrationNumber, TaxNumber};
+    use crate::store::testing;
+    use crate::tracker::insolvency::{
+        DailyList, DailyListEntry, DebtorKind, MemorySource, NoticeAddress, ProceedingsType,
+        SimDebtor,
+    };
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    /// Poll is generic over the source: the in-memory one stands in for the registry.
+    #[tokio::test]
+    async fn poll_reads_any_source_stores_once_and_alerts_on_missing_lists() {
+        let tax = TaxNumber::parse("34567895").unwrap();
+        let mut source = MemorySource::default();
+        source.add_daily_list(DailyList {
+            list_date: ymd(2026, 11, 3),
+            sequence: 212,
+            producer: "test".into(),
+            entries: vec![DailyListEntry {
+                tax_number: tax.clone(),
+                start_date: ymd(2026, 11, 3),
+                proceedings_type: ProceedingsType::Bankruptcy,
+            }],
+        });
+        let notice = SimDebtor {
+            kind: DebtorKind::LegalPerson,
+            name: "Gradnje Horvat d.o.o.".into(),
+            tax_number: tax,
+            registration_number: Some(RegistrationNumber::parse("4567897000").unwrap()),
+            emso: None,
+            birth_date: None,
+            address: NoticeAddress::default(),
+            proceedings_type: ProceedingsType::Bankruptcy,
+            opening_date: ymd(2026, 11, 3),
+            publication_date: ymd(2026, 11, 3),
+            claim_deadline: None,
+            court: "Okrožno sodišče v Ljubljani".into(),
+            case_number: CaseNumber::parse("St 77/2026").unwrap(),
+            administrator: None,
+        }
+        .notice();
+        source.notices.push(notice.clone());
+        for t in testing::all().await {
+            let db = &t.db;
+            let be = db.backend();
+            // Monday 2 – Wednesday 4 November 2026: only Tuesday's list exists.
+            let (lists, notices, missing) =
+                poll(db, &source, "memory", ymd(2026, 11, 2), ymd(2026, 11, 4))
+                    .await
+                    .unwrap();
+            assert_eq!((lists, notices), (1, 1), "{be}");
+            assert_eq!(missing.len(), 2, "{be}: {missing:?}");
+            assert!(missing[0].contains("02.11.2026"), "{missing:?}");
+            assert!(missing[1].contains("04.11.2026"), "{missing:?}");
+            assert_eq!(
+                insolvency::daily_lists(db).await.unwrap()[0].list_date,
+                ymd(2026, 11, 3)
+            );
+            assert_eq!(insolvency::notices(db).await.unwrap()[0].0, notice, "{be}");
+            let open = alerts::list(db, false).await.unwrap();
+            let sources = |s: &str| open.iter().filter(|a| a.source == s).count();
+            assert_eq!(sources("insolvency-daily-list"), 2, "{be}: {open:?}");
+            // Seen long after 03.11.2026 + 8 days: knowledge was deemed earlier (ZFPPIPP 122(4)).
+            assert_eq!(sources("insolvency"), 1, "{be}: {open:?}");
+            // Polled again: nothing new is stored twice.
+            let (lists, notices, _) =
+                poll(db, &source, "memory", ymd(2026, 11, 3), ymd(2026, 11, 3))
+                    .await
+                    .unwrap();
+            assert_eq!((lists, notices), (0, 0), "{be}");
+        }
+    }
+
+    #[test]
+    fn a_bad_identifier_names_the_flag_and_the_value() {
+        let e = query_id(Some("12345678"), None).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "--tax \"12345678\" is not a valid tax number: tax number 12345678: check digit should be 9, found 8"
+        );
+        let e = query_id(None, Some("0101006500007"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with(
+                "--emso \"0101006500007\" is not a valid EMŠO: EMŠO 0101006500007: check digit"
+            ),
+            "{e}"
+        );
+        assert_eq!(
+            query_id(None, Some("0101006500006")).unwrap(),
+            QueryId::Emso(Emso::parse("0101006500006").unwrap())
+        );
+        assert!(query_id(None, None).is_err());
     }
 }

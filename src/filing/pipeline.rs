@@ -180,7 +180,8 @@ pub async fn lint_all(db: &Db, today: NaiveDate) -> anyhow::Result<LintReport> {
     })
 }
 
-/// Insolvency findings for stored claims against every daily list and notice writ holds.
+/// Insolvency findings for stored claims against every daily list and notice writ holds and
+/// the latest CIF query answer per identifier.
 async fn insolvency_findings(
     db: &Db,
     stored: &[claims::StoredClaim],
@@ -191,14 +192,19 @@ async fn insolvency_findings(
         .into_iter()
         .map(|(n, _)| n)
         .collect();
-    if lists.is_empty() && notices.is_empty() {
+    let queries: Vec<_> = crate::store::insolvency::latest_query_answers(db)
+        .await?
+        .into_iter()
+        .map(|q| q.record)
+        .collect();
+    if lists.is_empty() && notices.is_empty() && queries.is_empty() {
         return Ok(HashMap::new());
     }
     let decisions = crate::store::insolvency::decisions(db).await?;
     let pairs: Vec<(i64, &crate::filing::model::Claim)> =
         stored.iter().map(|s| (s.id, &s.claim)).collect();
     Ok(crate::filing::insolvency_check::check(
-        &pairs, &lists, &notices, &decisions,
+        &pairs, &lists, &notices, &queries, &decisions,
     ))
 }
 

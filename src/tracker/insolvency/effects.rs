@@ -91,7 +91,7 @@ pub fn lint_finding(m: &Match) -> LintFinding {
                     si_date(notice.publication_date)
                 ),
                 MatchSource::Query { asked_on, .. } => format!(
-                    "The CIF query service answered on {} that {who} is in insolvency proceedings (the service gives no case number, ZFPPIPP 122(3)); ZFPPIPP 131 forbids a new enforcement order",
+                    "Insolvency proceedings are pending against {who} (CIF query answer of {}; the query service gives no case number or court, ZFPPIPP 122(3)); ZFPPIPP 131 forbids a new enforcement order",
                     si_date(*asked_on)
                 ),
             };

@@ -1,6 +1,6 @@
 //! Insolvency watch (issue 6): never file against an insolvent debtor, never miss a
 //! claim-filing deadline. Pure parts only (no database, never reads the clock: every date is
-//! passed in), plus a registry simulator.
+//! passed in), plus the registry's HTTP client and a registry simulator.
 //!
 //! * [`formats`] — our wire formats for the CIF daily list (ZFPPIPP 122.a) and AJPES-style
 //!   published notices (ZFPPIPP 122), with `parse_*`/`write_*` per format
@@ -9,6 +9,7 @@
 //!   really carries; exact identifier matches block, name matches are only candidates;
 //! * [`effects`] — filing blocks for lint, effects on open cases (ZFPPIPP 131, 132), the
 //!   claim-filing deadline (ZFPPIPP 59 under ZPP 111) and the late-knowledge alert (122(4));
+//! * [`client`] — [`RegistryClient`], the registry over HTTP behind [`InsolvencySource`];
 //! * [`claim_draft`] — the claim-filing draft (prijava terjatve, ZFPPIPP 60, 297) for the lawyer;
 //! * [`health`] — missing daily lists (source health, design.md §6);
 //! * [`sim`] — an HTTP registry simulator (axum) for tests and `writ registry-sim`.
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::law::ids::{Emso, TaxNumber};
 
 pub mod claim_draft;
+pub mod client;
 pub mod effects;
 pub mod formats;
 pub mod health;
@@ -31,6 +33,7 @@ pub mod sim;
 pub use claim_draft::{
     ClaimDraft, DraftError, DraftLine, EnforcementCaseRef, InterestCutoff, claim_draft,
 };
+pub use client::RegistryClient;
 pub use effects::{
     CaseEffect, ClaimDeadline, DeadlineError, FilingBlock, LintFinding, MeansState, Review,
     case_effect, claim_deadline, late_knowledge_alert, lint_finding,
@@ -212,6 +215,37 @@ pub enum QueryId {
     Emso(Emso),
 }
 
+impl QueryId {
+    /// The stored kind: `tax_number` or `emso`.
+    pub fn kind_code(&self) -> &'static str {
+        match self {
+            QueryId::TaxNumber(_) => "tax_number",
+            QueryId::Emso(_) => "emso",
+        }
+    }
+
+    /// The identifier in its normalised form.
+    pub fn value(&self) -> &str {
+        match self {
+            QueryId::TaxNumber(t) => t.as_str(),
+            QueryId::Emso(e) => e.as_str(),
+        }
+    }
+
+    /// Rebuilds a stored identifier from [`QueryId::kind_code`] and [`QueryId::value`].
+    pub fn from_stored(kind: &str, value: &str) -> Result<Self, String> {
+        match kind {
+            "tax_number" => TaxNumber::parse(value)
+                .map(QueryId::TaxNumber)
+                .map_err(|e| e.to_string()),
+            "emso" => Emso::parse(value)
+                .map(QueryId::Emso)
+                .map_err(|e| e.to_string()),
+            other => Err(format!("unknown identifier kind {other:?}")),
+        }
+    }
+}
+
 impl fmt::Display for QueryId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -232,15 +266,76 @@ pub enum QueryAnswer {
     NotInProceedings,
 }
 
+impl QueryAnswer {
+    /// The stored code: `in_proceedings` or `not_in_proceedings`.
+    pub fn code(self) -> &'static str {
+        match self {
+            QueryAnswer::InProceedings => "in_proceedings",
+            QueryAnswer::NotInProceedings => "not_in_proceedings",
+        }
+    }
+
+    /// Parses [`QueryAnswer::code`].
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "in_proceedings" => Some(QueryAnswer::InProceedings),
+            "not_in_proceedings" => Some(QueryAnswer::NotInProceedings),
+            _ => None,
+        }
+    }
+}
+
+/// A query-service answer as writ recorded it. Only the latest answer per identifier counts: a
+/// later "no" lifts an earlier "yes" (the proceedings ended, or the yes was about someone
+/// else's mistyped number), a later "yes" blocks again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueryRecord {
+    /// What was asked.
+    pub id: QueryId,
+    /// Yes or no.
+    pub answer: QueryAnswer,
+    /// The (Ljubljana) day of the answer: the lint message names it.
+    pub asked_on: NaiveDate,
+    /// Which service answered (its base URL).
+    pub source: String,
+}
+
 /// Why a source could not answer.
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
     /// The answer was received but does not parse.
     #[error(transparent)]
     Parse(#[from] ParseError),
-    /// Transport failure (HTTP status, connection), described.
+    /// An answer from `url` does not parse.
+    #[error("the insolvency registry's answer to GET {url} does not parse: {source}")]
+    Invalid {
+        /// The URL asked.
+        url: String,
+        /// Where and why.
+        source: ParseError,
+    },
+    /// Transport failure (connection, timeout, a 5xx answer), described with the URL.
     #[error("insolvency source unavailable: {0}")]
     Unavailable(String),
+    /// The registry answered with a status that is neither an answer nor "none" (e.g. 400 for
+    /// a request it refuses), quoting its message.
+    #[error("the insolvency registry refused GET {url} (HTTP {status}): {message}")]
+    Rejected {
+        /// The URL asked.
+        url: String,
+        /// HTTP status.
+        status: u16,
+        /// The registry's message (or what was wrong with its answer).
+        message: String,
+    },
+    /// The registry URL is not usable.
+    #[error("registry URL {url:?} is not usable: {reason}")]
+    InvalidUrl {
+        /// As given.
+        url: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// A source of insolvency data. The CIF service, the AJPES pages, a clerk's downloaded file and
