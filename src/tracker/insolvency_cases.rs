@@ -11,12 +11,13 @@ use std::collections::HashMap;
 use chrono::Utc;
 
 use crate::law::Calendar;
+use crate::law::deadlines::DeadlineRule;
 use crate::store::cases::{self, Source};
 use crate::store::{Db, claims, events, insolvency};
 use crate::tracker::case_state::{self, CaseEvent, CaseState, InsolvencyKind};
-use crate::tracker::deadlines::{Facts, deadlines_after};
+use crate::tracker::deadlines::{Deadline, Facts, deadlines_after};
 use crate::tracker::insolvency::{
-    DebtorIndex, DebtorRecord, MatchSource, ProceedingsType, Strength,
+    DebtorIndex, DebtorRecord, MatchSource, Notice, ProceedingsType, Strength, claim_deadline,
 };
 
 /// One case moved by a notice.
@@ -104,7 +105,8 @@ pub async fn apply_notices(db: &Db) -> anyhow::Result<(Vec<Moved>, Vec<String>)>
         };
         let mut facts = Facts::new(&calendar);
         facts.notice_published_on = Some(notice.publication_date);
-        let deadlines = deadlines_after(&t, &facts)?;
+        let mut deadlines = deadlines_after(&t, &facts)?;
+        reconcile_with_notice(&mut deadlines, notice, &calendar);
         let file_by = deadlines.iter().map(|d| d.end()).min();
         let now = Utc::now();
         let mut tx = db.begin().await?;
@@ -139,6 +141,42 @@ pub async fn apply_notices(db: &Db) -> anyhow::Result<(Vec<Moved>, Vec<String>)>
         });
     }
     Ok((moved, skipped))
+}
+
+/// The notice may state its own claim deadline: the day to file by is then the earlier of the
+/// stated and the counted one, as [`claim_deadline`] decides for the claim draft, and its
+/// warnings (a disagreement, an assumed rule) go with the deadline for the person who reads it.
+fn reconcile_with_notice(deadlines: &mut [Deadline], notice: &Notice, calendar: &Calendar) {
+    let claim_rules = [
+        DeadlineRule::InsolvencyClaimCompulsorySettlement,
+        DeadlineRule::InsolvencyClaimBankruptcy,
+    ];
+    for d in deadlines
+        .iter_mut()
+        .filter(|d| claim_rules.contains(&d.rule()))
+    {
+        match claim_deadline(notice, calendar) {
+            Ok(cd) => {
+                if cd.file_by < d.computed.end {
+                    d.computed.end = cd.file_by;
+                    d.computed
+                        .citation
+                        .push_str("; the deadline stated in the notice");
+                }
+                for w in &cd.warnings {
+                    d.what.push_str(&format!(" — {w}"));
+                }
+            }
+            Err(e) => d.what.push_str(&format!(
+                " — {e}; the {} rule was applied as an assumption: read the notice",
+                if notice.proceedings_type.is_compulsory_settlement() {
+                    "compulsory settlement"
+                } else {
+                    "bankruptcy"
+                }
+            )),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -320,5 +358,83 @@ mod tests {
             // Applying again changes nothing.
             assert!(apply_notices(db).await.unwrap().0.is_empty());
         }
+    }
+
+    fn settlement_notice(stated: Option<NaiveDate>, kind: ProceedingsType) -> Notice {
+        let published = NaiveDate::from_ymd_opt(2026, 10, 30).unwrap();
+        SimDebtor {
+            kind: DebtorKind::LegalPerson,
+            name: "Gradnje Horvat d.o.o.".into(),
+            tax_number: TaxNumber::parse("34567895").unwrap(),
+            registration_number: None,
+            emso: None,
+            birth_date: None,
+            address: NoticeAddress::default(),
+            proceedings_type: kind,
+            opening_date: published,
+            publication_date: published,
+            claim_deadline: stated,
+            court: "Okrožno sodišče v Ljubljani".into(),
+            case_number: CaseNumber::parse("St 77/2026").unwrap(),
+            administrator: None,
+        }
+        .notice()
+    }
+
+    fn settlement_deadline(notice: &Notice) -> Vec<Deadline> {
+        let calendar = Calendar::slovenia();
+        let t = case_state::apply(
+            &CaseState::OrderIssued,
+            &CaseEvent::InsolvencyOpened {
+                kind: kind(notice.proceedings_type),
+                date: notice.opening_date,
+                bank_order_served_before: false,
+            },
+        )
+        .unwrap();
+        let mut facts = Facts::new(&calendar);
+        facts.notice_published_on = Some(notice.publication_date);
+        let mut d = deadlines_after(&t, &facts).unwrap();
+        reconcile_with_notice(&mut d, notice, &calendar);
+        d
+    }
+
+    #[test]
+    fn an_earlier_deadline_stated_in_the_notice_is_the_one_kept() {
+        // Counted: Monday 30 November 2026. The notice says 20 November: file by the 20th.
+        let stated = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let d = settlement_deadline(&settlement_notice(
+            Some(stated),
+            ProceedingsType::CompulsorySettlement,
+        ));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].end(), stated);
+        assert!(
+            d[0].what.contains("file by the earlier, 20.11.2026"),
+            "{}",
+            d[0].what
+        );
+        assert!(d[0].citation().contains("stated in the notice"));
+        // A later stated deadline does not extend the counted one.
+        let later = NaiveDate::from_ymd_opt(2026, 12, 15).unwrap();
+        let d = settlement_deadline(&settlement_notice(
+            Some(later),
+            ProceedingsType::CompulsorySettlement,
+        ));
+        assert_eq!(d[0].end(), NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
+        // No stated deadline: the counted one, no remark.
+        let d = settlement_deadline(&settlement_notice(
+            None,
+            ProceedingsType::CompulsorySettlement,
+        ));
+        assert_eq!(d[0].end(), NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
+        assert!(!d[0].what.contains(" — "), "{}", d[0].what);
+    }
+
+    #[test]
+    fn a_liquidation_without_a_stated_deadline_says_the_rule_is_assumed() {
+        let d = settlement_deadline(&settlement_notice(None, ProceedingsType::Liquidation));
+        assert_eq!(d.len(), 1);
+        assert!(d[0].what.contains("read the notice"), "{}", d[0].what);
     }
 }
