@@ -79,7 +79,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
 }
 
 /// Ctrl-C, or SIGTERM on Unix (a service manager's stop).
-async fn stop_signal() -> std::io::Result<()> {
+pub(crate) async fn stop_signal() -> std::io::Result<()> {
     #[cfg(unix)]
     {
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;

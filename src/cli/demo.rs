@@ -292,34 +292,13 @@ async fn print_summary(
 /// The registry simulator with one of the sample batch's debtors (Kovinar Kranj d.o.o.) in
 /// bankruptcy since 10 days ago; returns its base URL.
 async fn demo_registry() -> anyhow::Result<String> {
-    use crate::law::ids::{CaseNumber, RegistrationNumber, TaxNumber};
-    use crate::tracker::insolvency::{
-        DebtorKind, NoticeAddress, ProceedingsType, SimConfig, SimDebtor, spawn,
-    };
+    use crate::tracker::insolvency::{SimConfig, spawn};
     let today = super::today();
-    let opened = today - chrono::Duration::days(10);
     let mut config = SimConfig::new(7);
     config.published_through = Some(today);
-    config.insolvent.push(SimDebtor {
-        kind: DebtorKind::LegalPerson,
-        name: "Kovinar Kranj d.o.o.".into(),
-        tax_number: TaxNumber::parse("89123450")?,
-        registration_number: Some(RegistrationNumber::parse("9753109000")?),
-        emso: None,
-        birth_date: None,
-        address: NoticeAddress {
-            street: "Savska loka 21".into(),
-            post_code: "4000".into(),
-            city: "Kranj".into(),
-        },
-        proceedings_type: ProceedingsType::Bankruptcy,
-        opening_date: opened,
-        publication_date: opened,
-        claim_deadline: None,
-        court: "Okrožno sodišče v Kranju".into(),
-        case_number: CaseNumber::parse("St 412/2026")?,
-        administrator: Some("Ana Upravitelj".into()),
-    });
+    config
+        .insolvent
+        .push(super::registry_sim::demo_debtor(today)?);
     let (addr, _handle) = spawn(config).await?;
     Ok(format!("http://{addr}"))
 }

@@ -12,6 +12,7 @@ pub mod interest;
 pub mod lint;
 pub mod migrate;
 pub mod rates;
+pub mod registry_sim;
 pub mod sign;
 pub mod verify;
 // Tracker (job queue).
@@ -77,6 +78,8 @@ pub enum Command {
     Rates(rates::Args),
     /// Run the court simulator (the court's side of the exchange) on HTTP.
     CourtSim(court_sim::Args),
+    /// Run the insolvency registry simulator (CIF daily lists, notices, query service) on HTTP.
+    RegistrySim(registry_sim::Args),
     /// Benchmark the filing pipeline on a generated batch.
     Bench(bench::Args),
     /// Apply database migrations.
@@ -151,6 +154,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Interest(a) => interest::run(&ctx, a).await,
         Command::Rates(a) => rates::run(&ctx, a).await,
         Command::CourtSim(a) => court_sim::run(&ctx, a).await,
+        Command::RegistrySim(a) => registry_sim::run(a).await,
         Command::Bench(a) => bench::run(&ctx, a).await,
         Command::Migrate => migrate::run(&ctx).await,
         Command::Worker(a) => worker::run(&ctx, a).await,

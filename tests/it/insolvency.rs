@@ -552,3 +552,95 @@ fn a_yes_from_the_query_service_blocks_lint_and_signing_and_a_later_no_lifts_it(
         assert!(writ::store::events::verify_chain(&db).await.unwrap() >= 2);
     });
 }
+
+/// `writ registry-sim` as a user starts it: a debtor file, a skipped day; `writ insolvency
+/// query` and `poll` against it over HTTP.
+#[test]
+fn the_registry_simulator_serves_a_debtor_file_to_query_and_poll() {
+    use std::io::{BufRead, BufReader};
+    let d = tempfile::tempdir().unwrap();
+    let debtors = d.path().join("debtors.csv");
+    std::fs::write(
+        &debtors,
+        "kind;name;tax_number;emso;birth_date;street;post_code;city;proceedings_type;opening_date;publication_date;court;case_number\n\
+         consumer;Janez Novak;10000011;0101970500198;01.01.1970;Slovenska cesta 1;1000;Ljubljana;osebni stecaj;2026-11-19;2026-11-20;Okrajno sodišče v Ljubljani;St 5/2026\n",
+    )
+    .unwrap();
+    let mut child = writ()
+        .args(["registry-sim", "--listen", "127.0.0.1:0", "--debtors"])
+        .arg(&debtors)
+        .args(["--skip", "2026-11-23", "--published-through", "2026-11-24"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in {line:?}"))
+        .to_string();
+    let data = d.path().join("data");
+    ok(&run(&data, &["init"]));
+    let yes = ok(&run(
+        &data,
+        &[
+            "insolvency",
+            "query",
+            "--url",
+            &url,
+            "--emso",
+            "0101970500198",
+        ],
+    ));
+    assert!(yes.contains("insolvency proceedings are pending"), "{yes}");
+    let no = ok(&run(
+        &data,
+        &["insolvency", "query", "--url", &url, "--tax", "89123450"],
+    ));
+    assert!(no.contains("no insolvency proceedings"), "{no}");
+    // The list of Monday 23 November is skipped: an alert; the notice of the 20th arrives.
+    let polled = run(
+        &data,
+        &[
+            "insolvency",
+            "poll",
+            "--url",
+            &url,
+            "--from",
+            "2026-11-19",
+            "--to",
+            "2026-11-24",
+        ],
+    );
+    let text = format!(
+        "{}{}",
+        stdout(&polled),
+        String::from_utf8_lossy(&polled.stderr)
+    );
+    assert!(
+        text.contains("3 new daily list(s), 1 new notice(s)"),
+        "19, 20 and 24 November are published, 23 is skipped: {text}"
+    );
+    assert!(
+        text.contains("ALERT The CIF daily list of 23.11.2026 (a working day) was not received"),
+        "{text}"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    // A bad debtor file is refused with the line, column and value.
+    std::fs::write(&debtors, "kind;name;tax_number\nconsumer;X;10000012\n").unwrap();
+    let bad = writ()
+        .args(["registry-sim", "--listen", "127.0.0.1:0", "--debtors"])
+        .arg(&debtors)
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("line 2, field tax_number, value \"10000012\""),
+        "{err}"
+    );
+}

@@ -37,7 +37,7 @@ impl fmt::Display for ParseError {
     }
 }
 
-fn err(line: usize, field: &str, value: &str, reason: impl Into<String>) -> ParseError {
+pub(crate) fn err(line: usize, field: &str, value: &str, reason: impl Into<String>) -> ParseError {
     let mut v: String = value.chars().take(80).collect();
     if value.chars().count() > 80 {
         v.push('…');

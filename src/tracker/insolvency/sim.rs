@@ -380,3 +380,211 @@ pub async fn spawn(config: SimConfig) -> std::io::Result<(SocketAddr, JoinHandle
     });
     Ok((addr, handle))
 }
+
+/// Serves the simulator on `addr` (port 0: the OS picks one); returns the bound address and the
+/// server task.
+pub async fn spawn_on(
+    addr: SocketAddr,
+    config: SimConfig,
+) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let bound = listener.local_addr()?;
+    let app = router(config);
+    let handle = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok((bound, handle))
+}
+
+/// Columns of the simulator's debtor file (`writ registry-sim --debtors FILE`): the registry's
+/// own truth about each insolvent debtor, so it carries what the notices hide — every debtor's
+/// tax number (the CIF daily list has it, ZFPPIPP 122.a) and optionally the EMŠO (the query
+/// service answers on it). Required: `kind`, `name`, `tax_number`, `proceedings_type`,
+/// `opening_date`, `court`, `case_number`; `publication_date` defaults to the opening date.
+pub const SIM_DEBTOR_COLUMNS: [&str; 16] = [
+    "kind",
+    "name",
+    "tax_number",
+    "registration_number",
+    "emso",
+    "birth_date",
+    "street",
+    "post_code",
+    "city",
+    "proceedings_type",
+    "opening_date",
+    "publication_date",
+    "claim_deadline",
+    "court",
+    "case_number",
+    "administrator",
+];
+
+/// Reads the simulator's debtor file (CSV, `,` or `;`, header [`SIM_DEBTOR_COLUMNS`]). Every
+/// error names the line, the column, the value and why.
+pub fn parse_sim_debtors(bytes: &[u8]) -> Result<Vec<SimDebtor>, super::ParseError> {
+    use super::formats::err;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| err(0, "(file)", "", format!("the file is not UTF-8: {e}")))?;
+    let text = text.trim_start_matches('\u{feff}');
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = if first.contains(';') { b';' } else { b',' };
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| err(1, "(header)", "", e.to_string()))?
+        .clone();
+    if let Some(h) = headers.iter().find(|h| !SIM_DEBTOR_COLUMNS.contains(h)) {
+        return Err(err(
+            1,
+            h,
+            h,
+            format!("unknown column (known: {})", SIM_DEBTOR_COLUMNS.join(", ")),
+        ));
+    }
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| {
+            let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+            err(line, "(record)", "", e.to_string())
+        })?;
+        let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+        let get = |col: &str| {
+            headers
+                .iter()
+                .position(|h| h == col)
+                .and_then(|i| rec.get(i))
+                .filter(|v| !v.is_empty())
+        };
+        let required = |col: &str| get(col).ok_or_else(|| err(line, col, "", "is required"));
+        let date = |col: &str, v: &str| {
+            parse_date(v).ok_or_else(|| err(line, col, v, "not a date (YYYY-MM-DD or DD.MM.YYYY)"))
+        };
+        let kind_s = required("kind")?;
+        let kind = DebtorKind::parse(kind_s).ok_or_else(|| {
+            err(
+                line,
+                "kind",
+                kind_s,
+                "unknown debtor kind (legal_person, entrepreneur, consumer)",
+            )
+        })?;
+        let tax_s = required("tax_number")?;
+        let tax_number =
+            TaxNumber::parse(tax_s).map_err(|e| err(line, "tax_number", tax_s, e.to_string()))?;
+        let registration_number = get("registration_number")
+            .map(|v| {
+                RegistrationNumber::parse(v)
+                    .map_err(|e| err(line, "registration_number", v, e.to_string()))
+            })
+            .transpose()?;
+        let emso = get("emso")
+            .map(|v| Emso::parse(v).map_err(|e| err(line, "emso", v, e.to_string())))
+            .transpose()?;
+        let birth_date = get("birth_date")
+            .map(|v| date("birth_date", v))
+            .transpose()?;
+        let type_s = required("proceedings_type")?;
+        let proceedings_type = ProceedingsType::parse(type_s).ok_or_else(|| {
+            err(
+                line,
+                "proceedings_type",
+                type_s,
+                "unknown type (bankruptcy, personal_bankruptcy, compulsory_settlement, simplified_compulsory_settlement, liquidation)",
+            )
+        })?;
+        let opening_date = date("opening_date", required("opening_date")?)?;
+        let publication_date = get("publication_date")
+            .map(|v| date("publication_date", v))
+            .transpose()?
+            .unwrap_or(opening_date);
+        if publication_date < opening_date {
+            return Err(err(
+                line,
+                "publication_date",
+                &publication_date.to_string(),
+                "is before the opening date",
+            ));
+        }
+        let claim_deadline = get("claim_deadline")
+            .map(|v| date("claim_deadline", v))
+            .transpose()?;
+        let case_s = required("case_number")?;
+        let case_number = CaseNumber::parse(case_s)
+            .map_err(|e| err(line, "case_number", case_s, e.to_string()))?;
+        out.push(SimDebtor {
+            kind,
+            name: required("name")?.to_string(),
+            tax_number,
+            registration_number,
+            emso,
+            birth_date,
+            address: NoticeAddress {
+                street: get("street").unwrap_or("").to_string(),
+                post_code: get("post_code").unwrap_or("").to_string(),
+                city: get("city").unwrap_or("").to_string(),
+            },
+            proceedings_type,
+            opening_date,
+            publication_date,
+            claim_deadline,
+            court: required("court")?.to_string(),
+            case_number,
+            administrator: get("administrator").map(str::to_string),
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod debtor_file_tests {
+    use super::*;
+
+    const FILE: &str = "kind;name;tax_number;emso;birth_date;street;post_code;city;proceedings_type;opening_date;court;case_number\n\
+        consumer;Janez Novak;10000011;0101970500198;01.01.1970;Slovenska cesta 1;1000;Ljubljana;osebni stecaj;2026-11-20;Okrajno sodišče v Ljubljani;St 5/2026\n";
+
+    #[test]
+    fn a_consumer_is_on_the_list_by_tax_number_but_the_notice_hides_it() {
+        let d = parse_sim_debtors(FILE.as_bytes()).unwrap();
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].proceedings_type, ProceedingsType::PersonalBankruptcy);
+        assert_eq!(d[0].publication_date, d[0].opening_date);
+        let mut config = SimConfig::new(1);
+        config.insolvent = d.clone();
+        let list = config
+            .daily_list(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap())
+            .unwrap();
+        assert_eq!(list.entries[0].tax_number.as_str(), "10000011");
+        let n = d[0].notice();
+        assert_eq!(n.debtor.tax_number, None);
+        assert_eq!(
+            config.query(None, d[0].emso.as_ref()),
+            QueryAnswer::InProceedings
+        );
+    }
+
+    #[test]
+    fn every_bad_field_is_named_with_its_line_and_value() {
+        let bad = FILE.replace("10000011", "10000012");
+        let e = parse_sim_debtors(bad.as_bytes()).unwrap_err();
+        assert_eq!(
+            (e.line, e.field.as_str(), e.value.as_str()),
+            (2, "tax_number", "10000012")
+        );
+        let bad = FILE.replace("2026-11-20", "20.13.2026");
+        let e = parse_sim_debtors(bad.as_bytes()).unwrap_err();
+        assert_eq!(e.field, "opening_date");
+        let bad = FILE.replace("kind;", "vrsta;");
+        let e = parse_sim_debtors(bad.as_bytes()).unwrap_err();
+        assert_eq!((e.line, e.field.as_str()), (1, "vrsta"));
+        let bad = FILE.replace("osebni stecaj", "");
+        let e = parse_sim_debtors(bad.as_bytes()).unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.reason.as_str()),
+            ("proceedings_type", "is required")
+        );
+    }
+}
