@@ -126,7 +126,11 @@ async fn store_records(
     Ok((new_lists, new_notices))
 }
 
-/// Fetches daily lists from `from` to `to` (working days) and notices since `from` from any
+/// How far back each poll asks for notices again (see [`poll`]).
+const NOTICE_OVERLAP_DAYS: i64 = 7;
+
+/// Fetches daily lists from `from` to `to` (working days) and notices since a week before
+/// `from` from any
 /// [`InsolvencySource`] (the registry over HTTP, or a [`ins::MemorySource`]), stores them under
 /// `label`; a missing working-day list is an alert (source health), never a quiet gap.
 /// Returns (new lists, new notices, alert messages).
@@ -153,19 +157,36 @@ pub async fn poll<S: InsolvencySource + Sync>(
         }
         d += Duration::days(1);
     }
+    // Notices overlap the previous poll by a week: one published after the last poll on the
+    // same day must not fall between two windows (a notice is stored once, by its id).
+    let since = from - Duration::days(NOTICE_OVERLAP_DAYS);
     let notices = source
-        .notices_since(from)
+        .notices_since(since)
         .await
-        .with_context(|| format!("the notices published since {from}"))?;
+        .with_context(|| format!("the notices published since {since}"))?;
     let (new_lists, new_notices) = store_records(db, &lists, &notices, label).await?;
+    // A list stored by an earlier poll or import is not missing; today's list is produced at
+    // the end of the working day (ZFPPIPP 122.a), so it is not missing yet either.
+    received.extend(
+        insolvency::daily_lists(db)
+            .await?
+            .iter()
+            .map(|l| l.list_date)
+            .filter(|d| (from..=to).contains(d)),
+    );
     let start = from - Duration::days(1);
-    let missing = ins::missing_daily_lists(&calendar, start, to, &received)?;
+    let through = to.min(super::today() - Duration::days(1));
+    let missing = if through >= from {
+        ins::missing_daily_lists(&calendar, start, through, &received)?
+    } else {
+        Vec::new()
+    };
     let mut messages = Vec::new();
     if !missing.is_empty() {
         let now = Utc::now();
         let mut tx = db.begin().await?;
         for a in &missing {
-            alerts::raise(
+            alerts::raise_once(
                 &mut tx,
                 NewAlert {
                     at: now,
@@ -180,6 +201,45 @@ pub async fn poll<S: InsolvencySource + Sync>(
         tx.commit().await?;
     }
     Ok((new_lists, new_notices, messages))
+}
+
+/// Everything stored from the insolvency sources: daily lists, notices and the query answers
+/// that count (the latest per identifier).
+async fn stored_sources(
+    db: &Db,
+) -> anyhow::Result<(Vec<ins::DailyList>, Vec<ins::Notice>, Vec<ins::QueryRecord>)> {
+    let lists = insolvency::daily_lists(db).await?;
+    let notices = insolvency::notices(db)
+        .await?
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    let queries = insolvency::latest_query_answers(db)
+        .await?
+        .into_iter()
+        .map(|q| q.record)
+        .collect();
+    Ok((lists, notices, queries))
+}
+
+/// The enforcement case the claim's proposal became, with its VL number and state (ZFPPIPP 60
+/// and 297 ask for the pending proceedings); none for a claim never filed.
+async fn pending_cases(db: &Db, claim_id: i64) -> anyhow::Result<Vec<EnforcementCaseRef>> {
+    let mut out = Vec::new();
+    for case in crate::store::cases::for_claim(db, claim_id).await? {
+        out.push(EnforcementCaseRef {
+            court: "Okrajno sodišče v Ljubljani (COVL)".into(),
+            case_number: case
+                .case_number
+                .as_deref()
+                .and_then(|n| crate::law::ids::CaseNumber::parse(n).ok()),
+            note: Some(match &case.fee_amount {
+                Some(fee) => format!("{}; court fee {fee} EUR", case.state),
+                None => case.state.to_string(),
+            }),
+        });
+    }
+    Ok(out)
 }
 
 /// The source label under which records from a registry URL are stored.
@@ -425,14 +485,29 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             Ok(i32::from(failed))
         }
         Args::Poll { url, from, to } => {
-            let to = to.unwrap_or_else(super::today);
+            let today = super::today();
+            let to = to.unwrap_or(today);
+            anyhow::ensure!(
+                to <= today,
+                "--to {to}: the daily list of a day after today ({today}) cannot exist yet"
+            );
+            // Default: the last week again (a list stored once is not stored twice, and a day
+            // the registry skipped is asked for again), or from the day after the last list
+            // stored when that is longer ago.
             let from = match from {
                 Some(f) => f,
-                None => insolvency::last_daily_list_date(&db)
-                    .await?
-                    .map(|d| d + Duration::days(1))
-                    .unwrap_or(to - Duration::days(7)),
+                None => {
+                    let week = to - Duration::days(7);
+                    insolvency::last_daily_list_date(&db)
+                        .await?
+                        .map(|d| (d + Duration::days(1)).min(week))
+                        .unwrap_or(week)
+                }
             };
+            anyhow::ensure!(
+                from <= to,
+                "--from {from} is after --to {to}: nothing to fetch"
+            );
             let client = RegistryClient::new(&url)?;
             let (l, n, missing) = poll(&db, &client, &registry_label(&client), from, to).await?;
             println!(
@@ -449,17 +524,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         Args::Check => {
             let stored = claims::unfiled(&db).await?;
             let pairs: Vec<_> = stored.iter().map(|s| (s.id, &s.claim)).collect();
-            let lists = insolvency::daily_lists(&db).await?;
-            let notices: Vec<_> = insolvency::notices(&db)
-                .await?
-                .into_iter()
-                .map(|(n, _)| n)
-                .collect();
-            let queries: Vec<_> = insolvency::latest_query_answers(&db)
-                .await?
-                .into_iter()
-                .map(|q| q.record)
-                .collect();
+            let (lists, notices, queries) = stored_sources(&db).await?;
             let found = insolvency_check::check(
                 &pairs,
                 &lists,
@@ -501,6 +566,42 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                 yes || no,
                 "say --yes (the debtor is the person in the notice) or --no"
             );
+            let stored = claims::list(&db, None)
+                .await?
+                .into_iter()
+                .find(|c| c.id == claim_id)
+                .ok_or_else(|| anyhow::anyhow!("there is no claim {claim_id}"))?;
+            // Only a candidate this claim really has can be decided: a mistyped key must not
+            // read as "filing is blocked" while nothing is.
+            let (lists, notices, queries) = stored_sources(&db).await?;
+            let found = insolvency_check::check(
+                &[(claim_id, &stored.claim)],
+                &lists,
+                &notices,
+                &queries,
+                &[],
+            );
+            let findings = found.get(&claim_id).cloned().unwrap_or_default();
+            let candidates: Vec<&str> = findings
+                .iter()
+                .filter(|f| f.code == crate::filing::lint::Code::InsolvencyCandidate)
+                .map(|f| f.value.as_str())
+                .collect();
+            if !candidates.contains(&record_key.as_str()) {
+                if findings.iter().any(|f| f.value == record_key) {
+                    anyhow::bail!(
+                        "claim {claim_id}: {record_key} matches the debtor on an identifier: it acts already, nothing to confirm"
+                    );
+                }
+                anyhow::bail!(
+                    "claim {claim_id} has no insolvency candidate {record_key:?}; {}",
+                    if candidates.is_empty() {
+                        "it has none (writ insolvency check lists them)".to_string()
+                    } else {
+                        format!("its candidates: {}", candidates.join(", "))
+                    }
+                );
+            }
             let mut tx = db.begin().await?;
             let d = insolvency::Decision {
                 claim_id,
@@ -527,14 +628,25 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             )
             .await?;
             tx.commit().await?;
+            let unfiled = matches!(
+                stored.status,
+                claims::ClaimStatus::Imported
+                    | claims::ClaimStatus::Ready
+                    | claims::ClaimStatus::Blocked
+            );
             println!(
                 "claim {claim_id}: {record_key} {}",
-                if yes {
-                    "confirmed: filing is blocked"
-                } else {
-                    "rejected: not the same person"
+                match (yes, unfiled) {
+                    (true, true) =>
+                        "confirmed: the debtor is the person in the notice; filing is blocked",
+                    (true, false) =>
+                        "confirmed: the debtor is the person in the notice; the claim's open case follows the notice",
+                    (false, _) => "rejected: not the same person",
                 }
             );
+            if yes {
+                apply_to_cases(&db).await?;
+            }
             Ok(0)
         }
         Args::ClaimDraft { claim_id } => {
@@ -569,11 +681,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             let draft = ins::claim_draft(
                 &stored.claim,
                 notice,
-                &[EnforcementCaseRef {
-                    court: "Okrajno sodišče v Ljubljani (COVL)".into(),
-                    case_number: None,
-                    note: None,
-                }],
+                &pending_cases(&db, claim_id).await?,
                 &table,
                 &DayCount::default(),
                 InterestCutoff::default(),
@@ -660,6 +768,59 @@ mod tests {
                     .await
                     .unwrap();
             assert_eq!((lists, notices), (0, 0), "{be}");
+            // The same gaps polled again: the missing lists are still missing, but the open
+            // alerts are not raised twice.
+            let (_, _, missing) = poll(db, &source, "memory", ymd(2026, 11, 2), ymd(2026, 11, 4))
+                .await
+                .unwrap();
+            assert_eq!(missing.len(), 2, "{be}");
+            let open = alerts::list(db, false).await.unwrap();
+            assert_eq!(
+                open.iter()
+                    .filter(|a| a.source == "insolvency-daily-list")
+                    .count(),
+                2,
+                "{be}: {open:?}"
+            );
+        }
+    }
+
+    /// A notice published on the day of the last poll, after it, is fetched by the next one
+    /// (the notice window overlaps the previous poll).
+    #[tokio::test]
+    async fn a_notice_published_after_the_last_poll_on_the_same_day_is_not_missed() {
+        let mut source = MemorySource::default();
+        for t in testing::all().await {
+            let db = &t.db;
+            // Poll of Thursday 5 November: nothing published yet.
+            let (_, n, _) = poll(db, &source, "memory", ymd(2026, 11, 5), ymd(2026, 11, 5))
+                .await
+                .unwrap();
+            assert_eq!(n, 0);
+            // Later that day a notice is published; the next poll starts the day after.
+            let notice = SimDebtor {
+                kind: DebtorKind::LegalPerson,
+                name: "Gradnje Horvat d.o.o.".into(),
+                tax_number: TaxNumber::parse("34567895").unwrap(),
+                registration_number: None,
+                emso: None,
+                birth_date: None,
+                address: NoticeAddress::default(),
+                proceedings_type: ProceedingsType::CompulsorySettlement,
+                opening_date: ymd(2026, 11, 5),
+                publication_date: ymd(2026, 11, 5),
+                claim_deadline: None,
+                court: "Okrožno sodišče v Ljubljani".into(),
+                case_number: CaseNumber::parse("St 78/2026").unwrap(),
+                administrator: None,
+            }
+            .notice();
+            source.notices = vec![notice];
+            let (_, n, _) = poll(db, &source, "memory", ymd(2026, 11, 6), ymd(2026, 11, 6))
+                .await
+                .unwrap();
+            assert_eq!(n, 1, "{}", db.backend());
+            source.notices.clear();
         }
     }
 

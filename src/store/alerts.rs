@@ -70,6 +70,24 @@ pub async fn raise(tx: &mut Tx, a: NewAlert<'_>) -> Result<i64> {
     .await?))
 }
 
+/// Raises an alert unless the same one (source and message) is still unacknowledged: a
+/// condition seen again at every poll is one alert, not one per poll. Returns the new id, or
+/// `None` when it was already raised.
+pub async fn raise_once(tx: &mut Tx, a: NewAlert<'_>) -> Result<Option<i64>> {
+    let open: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
+        "select id from alerts where source = $1 and message = $2 and acknowledged_at is null \
+         limit 1"
+    )
+    .bind(a.source)
+    .bind(&a.message)
+    .fetch_optional(&mut *c)
+    .await?);
+    match open {
+        Some(_) => Ok(None),
+        None => raise(tx, a).await.map(Some),
+    }
+}
+
 /// Alerts, newest first: only the unacknowledged ones unless `all`.
 pub async fn list(db: &Db, all: bool) -> Result<Vec<Alert>> {
     const OPEN: &str = "select id, at, source, severity, message, acknowledged_at from alerts \

@@ -239,6 +239,18 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<CaseRow>> {
         .transpose())
 }
 
+/// The cases of one claim (normally one; a claim filed again after a rejection has more).
+pub async fn for_claim(db: &Db, claim_id: i64) -> Result<Vec<CaseRow>> {
+    let sql = format!("select {CASE_COLUMNS} from cases where claim_id = $1 order by id");
+    on_db!(db, |p| sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(claim_id)
+        .fetch_all(p)
+        .await?
+        .iter()
+        .map(|r| decode_case!(r))
+        .collect())
+}
+
 /// Creates the cases a stored receipt answers (call in the transaction that stores it):
 /// accepted items become `submitted` (with the fee deadline), rejected ones `rejected`; the
 /// receipt is the source of the transition. Items that already have a case are skipped.

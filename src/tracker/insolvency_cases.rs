@@ -12,6 +12,7 @@ use chrono::Utc;
 
 use crate::law::Calendar;
 use crate::law::deadlines::DeadlineRule;
+use crate::store::alerts::{self, NewAlert, Severity};
 use crate::store::cases::{self, Source};
 use crate::store::{Db, claims, events, insolvency};
 use crate::tracker::case_state::{self, CaseEvent, CaseState, InsolvencyKind};
@@ -69,9 +70,13 @@ pub async fn apply_notices(db: &Db) -> anyhow::Result<(Vec<Moved>, Vec<String>)>
     let calendar = Calendar::slovenia();
     let mut moved = Vec::new();
     let mut skipped = Vec::new();
+    let decisions: HashMap<(i64, String), bool> = insolvency::decisions(db)
+        .await?
+        .into_iter()
+        .map(|d| ((d.claim_id, d.record_key), d.confirmed))
+        .collect();
     for m in index.check_notices(&notices) {
-        let (Strength::Exact { .. }, MatchSource::Notice { notice }) = (&m.strength, &m.source)
-        else {
+        let MatchSource::Notice { notice } = &m.source else {
             continue;
         };
         let Some(case) = m
@@ -82,6 +87,20 @@ pub async fn apply_notices(db: &Db) -> anyhow::Result<(Vec<Moved>, Vec<String>)>
         else {
             continue;
         };
+        // A name + address + birth date match (a consumer's notice carries no identifier)
+        // acts only once a person confirmed it; until then it is an alert, so that the claim
+        // deadline is in front of a person either way.
+        if let Strength::Candidate { score, .. } = &m.strength {
+            let key = format!("notice:{}", notice.notice_id);
+            match decisions.get(&(case.claim_id, key.clone())) {
+                Some(true) => {}
+                Some(false) => continue,
+                None => {
+                    candidate_alert(db, case, notice, *score, &key, &calendar).await?;
+                    continue;
+                }
+            }
+        }
         if cases::has_transition_from(db, case.id, "insolvency_notice", &notice.notice_id).await? {
             continue;
         }
@@ -141,6 +160,49 @@ pub async fn apply_notices(db: &Db) -> anyhow::Result<(Vec<Moved>, Vec<String>)>
         });
     }
     Ok((moved, skipped))
+}
+
+/// Raises (once) the alert that an open case's debtor may be the person in a notice.
+async fn candidate_alert(
+    db: &Db,
+    case: &cases::CaseRow,
+    notice: &Notice,
+    score: u8,
+    key: &str,
+    calendar: &Calendar,
+) -> anyhow::Result<()> {
+    let by = claim_deadline(notice, calendar)
+        .map(|d| {
+            format!(
+                "; if so, file the claim by {}",
+                d.file_by.format("%d.%m.%Y")
+            )
+        })
+        .unwrap_or_default();
+    let mut tx = db.begin().await?;
+    alerts::raise_once(
+        &mut tx,
+        NewAlert {
+            at: Utc::now(),
+            source: "insolvency",
+            severity: Severity::Warning,
+            message: format!(
+                "case {} ({}): the debtor may be {} of notice {} ({}, {} {}, published {}; name, address and birth date match {score}/100){by}. Decide: writ insolvency confirm {} {key} --yes|--no",
+                case.id,
+                case.case_number.as_deref().unwrap_or("no VL number"),
+                notice.debtor.name,
+                notice.notice_id,
+                notice.proceedings_type,
+                notice.court,
+                notice.case_number,
+                notice.publication_date.format("%d.%m.%Y"),
+                case.claim_id,
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The notice may state its own claim deadline: the day to file by is then the earlier of the
@@ -245,65 +307,73 @@ mod tests {
         }
     }
 
+    /// A filed claim with an open case (order issued, VL 9/2026); returns (claim id, case id)
+    /// and an open transaction holding them, for the caller to add notices and commit.
+    async fn seed_case(db: &Db, c: &Claim) -> (i64, i64, crate::store::Tx) {
+        let now = Utc::now();
+
+        let mut tx = db.begin().await.unwrap();
+        let stored = record_batch(
+            &mut tx,
+            &["x".into()],
+            &[ImportedClaim {
+                claim: c.clone(),
+                file: "x".into(),
+                rows: vec![2],
+            }],
+            &[],
+            now,
+        )
+        .await
+        .unwrap();
+        let claim_id = stored.claim_ids[0];
+        seal(
+            &mut tx,
+            &NewPackage {
+                id: "PKG-1".into(),
+                item_count: 1,
+                control_sum: "100.00".into(),
+                xml: b"<p/>".to_vec(),
+                sha256: "0".repeat(64),
+            },
+            &[NewProposal {
+                id: "P-1".into(),
+                claim_id,
+                claim_key: c.identity_key(),
+                seq: 1,
+                principal: "100.00".into(),
+                xml: b"<x/>".to_vec(),
+                sha256: "0".repeat(64),
+            }],
+            now,
+        )
+        .await
+        .unwrap();
+        let case_id = cases::insert_case(
+            &mut tx,
+            &cases::NewCase {
+                claim_id,
+                proposal_id: "P-1",
+                case_number: Some("VL 9/2026"),
+                state: &CaseState::OrderIssued,
+                fee_reference: None,
+                fee_amount: None,
+                fee_due_date: None,
+            },
+            now,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        (claim_id, case_id, tx)
+    }
+
     #[tokio::test]
     async fn a_compulsory_settlement_notice_stays_the_case_and_shows_its_claim_deadline() {
         for t in testing::all().await {
             let db = &t.db;
+            let (_, case_id, mut tx) = seed_case(db, &claim()).await;
             let now = Utc::now();
-            let c = claim();
-            let mut tx = db.begin().await.unwrap();
-            let stored = record_batch(
-                &mut tx,
-                &["x".into()],
-                &[ImportedClaim {
-                    claim: c.clone(),
-                    file: "x".into(),
-                    rows: vec![2],
-                }],
-                &[],
-                now,
-            )
-            .await
-            .unwrap();
-            let claim_id = stored.claim_ids[0];
-            seal(
-                &mut tx,
-                &NewPackage {
-                    id: "PKG-1".into(),
-                    item_count: 1,
-                    control_sum: "100.00".into(),
-                    xml: b"<p/>".to_vec(),
-                    sha256: "0".repeat(64),
-                },
-                &[NewProposal {
-                    id: "P-1".into(),
-                    claim_id,
-                    claim_key: c.identity_key(),
-                    seq: 1,
-                    principal: "100.00".into(),
-                    xml: b"<x/>".to_vec(),
-                    sha256: "0".repeat(64),
-                }],
-                now,
-            )
-            .await
-            .unwrap();
-            let case_id = cases::insert_case(
-                &mut tx,
-                &cases::NewCase {
-                    claim_id,
-                    proposal_id: "P-1",
-                    case_number: Some("VL 9/2026"),
-                    state: &CaseState::OrderIssued,
-                    fee_reference: None,
-                    fee_amount: None,
-                    fee_due_date: None,
-                },
-                now,
-            )
-            .await
-            .unwrap()
-            .unwrap();
             // Published on Friday 30 October 2026: one month ends on Monday 30 November.
             let published = NaiveDate::from_ymd_opt(2026, 10, 30).unwrap();
             let notice = SimDebtor {
@@ -436,5 +506,108 @@ mod tests {
         let d = settlement_deadline(&settlement_notice(None, ProceedingsType::Liquidation));
         assert_eq!(d.len(), 1);
         assert!(d[0].what.contains("read the notice"), "{}", d[0].what);
+    }
+
+    #[tokio::test]
+    async fn a_consumer_notice_alerts_until_a_person_confirms_then_stops_the_case() {
+        for t in testing::all().await {
+            let db = &t.db;
+            let mut c = claim();
+            c.debtor.party = Party {
+                kind: PartyKind::Natural,
+                first_name: "Janez".into(),
+                name: "Novak".into(),
+                tax_number: None,
+                registration_number: None,
+                emso: None,
+                birth_date: NaiveDate::from_ymd_opt(1970, 1, 1),
+                address: c.debtor.party.address.clone(),
+            };
+            let (claim_id, case_id, mut tx) = seed_case(db, &c).await;
+            // Personal bankruptcy published Friday 30 October 2026: the notice names the
+            // consumer, the address and the birth date only (ZFPPIPP 122(2)).
+            let published = NaiveDate::from_ymd_opt(2026, 10, 30).unwrap();
+            let notice = SimDebtor {
+                kind: DebtorKind::Consumer,
+                name: "Janez Novak".into(),
+                tax_number: TaxNumber::parse("10000011").unwrap(),
+                registration_number: None,
+                emso: None,
+                birth_date: NaiveDate::from_ymd_opt(1970, 1, 1),
+                address: NoticeAddress {
+                    street: "Celovška cesta 200".into(),
+                    post_code: "1000".into(),
+                    city: "Ljubljana".into(),
+                },
+                proceedings_type: ProceedingsType::PersonalBankruptcy,
+                opening_date: published,
+                publication_date: published,
+                claim_deadline: None,
+                court: "Okrajno sodišče v Ljubljani".into(),
+                case_number: CaseNumber::parse("St 5/2026").unwrap(),
+                administrator: None,
+            }
+            .notice();
+            assert_eq!(notice.debtor.tax_number, None);
+            insolvency::add_notice(&mut tx, &notice, "test", Utc::now())
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            let key = format!("notice:{}", notice.notice_id);
+
+            // Unconfirmed: the case does not move; one alert names the deadline and the command.
+            for _ in 0..2 {
+                let (moved, _) = apply_notices(db).await.unwrap();
+                assert!(moved.is_empty(), "{moved:?}");
+            }
+            let raised: Vec<_> = alerts::list(db, false)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|a| a.message.contains(&key))
+                .collect();
+            assert_eq!(raised.len(), 1, "{raised:?}");
+            assert!(
+                raised[0].message.contains("file the claim by 01.02.2027"),
+                "three months end on Saturday 30.01.2027: {}",
+                raised[0].message
+            );
+            assert!(
+                raised[0]
+                    .message
+                    .contains(&format!("writ insolvency confirm {claim_id} {key}")),
+                "{}",
+                raised[0].message
+            );
+            assert_eq!(
+                cases::get(db, case_id).await.unwrap().unwrap().state,
+                CaseState::OrderIssued
+            );
+
+            // A person confirms: the case stops (bankruptcy, no bank order served), with the
+            // deadline.
+            let mut tx = db.begin().await.unwrap();
+            insolvency::decide(
+                &mut tx,
+                &insolvency::Decision {
+                    claim_id,
+                    record_key: key.clone(),
+                    confirmed: true,
+                    decided_by: "test".into(),
+                    note: String::new(),
+                },
+                Utc::now(),
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            let (moved, _) = apply_notices(db).await.unwrap();
+            assert_eq!(moved.len(), 1, "{}", db.backend());
+            assert_eq!(moved[0].file_claim_by, NaiveDate::from_ymd_opt(2027, 2, 1));
+            assert_eq!(
+                cases::get(db, case_id).await.unwrap().unwrap().state,
+                CaseState::Stopped
+            );
+        }
     }
 }

@@ -163,7 +163,19 @@ fn a_fuzzy_name_match_never_blocks_by_itself() {
         .nth(1)
         .unwrap()
         .to_string();
-    ok(&run(d, &["insolvency", "confirm", "2", &key, "--yes"]));
+    // A mistyped key, or another claim's candidate, is refused: nothing is recorded.
+    for (claim, bad) in [("2", "notice:NOPE"), ("1", key.as_str())] {
+        let o = run(d, &["insolvency", "confirm", claim, bad, "--yes"]);
+        assert_eq!(o.status.code(), Some(2), "{o:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains(&format!("claim {claim} has no insolvency candidate")),
+            "{err}"
+        );
+    }
+    assert!(ok(&run(d, &["lint"])).contains("2 ready to file"));
+    let confirmed = ok(&run(d, &["insolvency", "confirm", "2", &key, "--yes"]));
+    assert!(confirmed.contains("filing is blocked"), "{confirmed}");
     let lint = ok(&run(d, &["lint"]));
     assert!(
         lint.contains("1 ready to file") && lint.contains("L180 error"),
@@ -628,6 +640,28 @@ fn the_registry_simulator_serves_a_debtor_file_to_query_and_poll() {
         text.contains("ALERT The CIF daily list of 23.11.2026 (a working day) was not received"),
         "{text}"
     );
+    // Lists of days to come cannot exist yet; a backwards range fetches nothing.
+    let o = run(
+        &data,
+        &["insolvency", "poll", "--url", &url, "--to", "2099-01-01"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot exist yet"));
+    let o = run(
+        &data,
+        &[
+            "insolvency",
+            "poll",
+            "--url",
+            &url,
+            "--from",
+            "2026-11-24",
+            "--to",
+            "2026-11-20",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is after --to"));
     let _ = child.kill();
     let _ = child.wait();
     // A bad debtor file is refused with the line, column and value.
