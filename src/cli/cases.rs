@@ -57,6 +57,14 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     let db = ctx.db().await?;
     match args {
         Args::List { state, due_before } => {
+            if let Some(s) = &state {
+                let known = known_states();
+                anyhow::ensure!(
+                    known.contains(s) || s.starts_with("stayed ("),
+                    "--state {s:?} is not a case state; one of: {}",
+                    known.join(", ")
+                );
+            }
             let rows = cases::list(&db, state.as_deref(), due_before, super::today()).await?;
             if ctx.json {
                 println!("{}", serde_json::to_string_pretty(&rows)?);
@@ -126,4 +134,36 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// The states `--state` accepts, as `writ cases list` prints them; `stayed` matches every stay
+/// ("stayed (was order issued)", …).
+fn known_states() -> Vec<String> {
+    use crate::tracker::case_state::CaseState as S;
+    let mut v: Vec<String> = [
+        S::Draft,
+        S::Ready,
+        S::Signed,
+        S::Submitting,
+        S::Submitted,
+        S::FeeOrdered,
+        S::FeePaid,
+        S::OrderIssued,
+        S::Objection,
+        S::Litigation,
+        S::Final,
+        S::Executing,
+        S::PartiallyPaid,
+        S::Paid,
+        S::Closed,
+        S::Archived,
+        S::Rejected,
+        S::Withdrawn,
+        S::Stopped,
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    v.push("stayed".into());
+    v
 }

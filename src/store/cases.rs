@@ -478,7 +478,7 @@ pub async fn list(
                 and x.status = 'open' and x.due >= $1 order by x.due, x.id limit 1) as next_what \
              from cases c join claims cl on cl.id = c.claim_id \
              join debtors d on d.id = cl.debtor_id \
-             where ($2 is null or c.state_label = $2) \
+             where ($2 is null or c.state_label = $2 or c.state_label like $2 || ' (%') \
              and ($3 is null or exists (select 1 from case_deadlines y where y.case_id = c.id \
                 and y.status = 'open' and y.due < $3)) \
              order by c.id",

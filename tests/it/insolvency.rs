@@ -386,6 +386,13 @@ fn a_notice_polled_over_http_stays_or_stops_a_filed_case_with_its_claim_deadline
             "{show}"
         );
     }
+    // The paralegal's filter: "stayed" finds every stay; an unknown state is an error.
+    let stayed = ok(&run(d, &["cases", "list", "--state", "stayed"]));
+    assert!(stayed.contains("stayed (was submitted)"), "{stayed}");
+    assert!(!stayed.contains("stopped"), "{stayed}");
+    let o = run(d, &["cases", "list", "--state", "bogus"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is not a case state; one of:"));
 
     // Polled again: nothing new, nothing moves twice.
     let again = ok(&run(

@@ -515,7 +515,7 @@ pub fn parse_sim_debtors(bytes: &[u8]) -> Result<Vec<SimDebtor>, super::ParseErr
         let case_s = required("case_number")?;
         let case_number = CaseNumber::parse(case_s)
             .map_err(|e| err(line, "case_number", case_s, e.to_string()))?;
-        out.push(SimDebtor {
+        let debtor = SimDebtor {
             kind,
             name: required("name")?.to_string(),
             tax_number,
@@ -534,7 +534,20 @@ pub fn parse_sim_debtors(bytes: &[u8]) -> Result<Vec<SimDebtor>, super::ParseErr
             court: required("court")?.to_string(),
             case_number,
             administrator: get("administrator").map(str::to_string),
-        });
+        };
+        // The notice this row publishes must be one writ itself accepts (a consumer's needs an
+        // address and a birth date, a stated deadline cannot precede publication, …): the
+        // simulator must not serve what no registry would.
+        let published = write_notices_ndjson(std::slice::from_ref(&debtor.notice()));
+        super::formats::parse_notices(published.as_bytes()).map_err(|e| {
+            err(
+                line,
+                &e.field,
+                &e.value,
+                format!("the notice of this row would be refused: {}", e.reason),
+            )
+        })?;
+        out.push(debtor);
     }
     Ok(out)
 }
@@ -580,6 +593,15 @@ mod debtor_file_tests {
         let bad = FILE.replace("kind;", "vrsta;");
         let e = parse_sim_debtors(bad.as_bytes()).unwrap_err();
         assert_eq!((e.line, e.field.as_str()), (1, "vrsta"));
+        // A consumer without an address makes a notice no registry publishes.
+        let bad = FILE.replace("Slovenska cesta 1;1000;Ljubljana", ";;");
+        let e = parse_sim_debtors(bad.as_bytes()).unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(
+            e.reason
+                .starts_with("the notice of this row would be refused"),
+            "{e}"
+        );
         let bad = FILE.replace("osebni stecaj", "");
         let e = parse_sim_debtors(bad.as_bytes()).unwrap_err();
         assert_eq!(
