@@ -1,4 +1,5 @@
-//! `writ alerts [--all]`: open alerts (dead jobs, silent sources), newest first.
+//! `writ alerts [--all]`: open alerts (dead jobs, silent sources, insolvency), newest first.
+//! `writ alerts --ack ID…`: a person has seen to them; they leave the open list.
 
 use super::Ctx;
 use crate::store::alerts;
@@ -8,10 +9,30 @@ pub struct Args {
     /// Include acknowledged alerts.
     #[arg(long)]
     pub all: bool,
+    /// Acknowledge these alerts (their ids as listed); repeatable.
+    #[arg(long, value_name = "ID")]
+    pub ack: Vec<i64>,
 }
 
 pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     let db = ctx.db().await?;
+    if !args.ack.is_empty() {
+        let now = chrono::Utc::now();
+        let mut unknown = Vec::new();
+        for id in &args.ack {
+            if alerts::acknowledge(&db, *id, now).await? {
+                println!("alert #{id} acknowledged");
+            } else {
+                unknown.push(id.to_string());
+            }
+        }
+        anyhow::ensure!(
+            unknown.is_empty(),
+            "no open alert with id {} (writ alerts lists them)",
+            unknown.join(", ")
+        );
+        return Ok(0);
+    }
     let list = alerts::list(&db, args.all).await?;
     if ctx.json {
         println!("{}", serde_json::to_string_pretty(&list)?);

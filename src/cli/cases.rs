@@ -15,7 +15,7 @@ pub enum Args {
         #[arg(long)]
         state: Option<String>,
         /// Only cases with an open deadline before this date (YYYY-MM-DD).
-        #[arg(long)]
+        #[arg(long, value_parser = super::date_arg)]
         due_before: Option<NaiveDate>,
     },
     /// One case: its transitions (with the source document) and open deadlines.

@@ -27,7 +27,7 @@ pub struct PayArgs {
     /// Amount in EUR, e.g. 44.00.
     pub amount: String,
     /// Payment date (default: today).
-    #[arg(long)]
+    #[arg(long, value_parser = super::date_arg)]
     pub on: Option<NaiveDate>,
     #[command(flatten)]
     pub court: CourtArgs,

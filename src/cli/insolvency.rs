@@ -28,11 +28,12 @@ pub enum Args {
         /// Base URL of the registry service (e.g. the registry simulator).
         #[arg(long, env = "WRIT__INSOLVENCY__URL")]
         url: String,
-        /// First list date to fetch (default: the day after the last list stored, or 7 days ago).
-        #[arg(long)]
+        /// First list date to fetch (default: the last week, or from the day after the last
+        /// list stored when that is longer ago).
+        #[arg(long, value_parser = super::date_arg)]
         from: Option<NaiveDate>,
         /// Last list date to fetch (default: today).
-        #[arg(long)]
+        #[arg(long, value_parser = super::date_arg)]
         to: Option<NaiveDate>,
     },
     /// Ask the CIF query service whether a person is in insolvency proceedings (ZFPPIPP
@@ -408,8 +409,8 @@ async fn query(
         && p.record.answer != answer
     {
         let before = match p.record.answer {
-            QueryAnswer::InProceedings => "pending",
-            QueryAnswer::NotInProceedings => "none",
+            QueryAnswer::InProceedings => "proceedings pending",
+            QueryAnswer::NotInProceedings => "no proceedings",
         };
         println!(
             "  this answer replaces the one of {} ({before}): the latest answer counts",
@@ -435,7 +436,9 @@ async fn query(
         }
         QueryAnswer::NotInProceedings => {
             for (c, name) in &affected {
-                println!("  claim {c} ({name}): not blocked by this answer");
+                println!(
+                    "  claim {c} ({name}): this answer blocks nothing; a daily list or notice may still block it (writ insolvency check)"
+                );
             }
         }
     }

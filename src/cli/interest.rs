@@ -43,10 +43,10 @@ pub struct Args {
     /// Principal in euro (decimal comma or dot).
     pub principal: String,
     /// First day interest runs (the day after the due date), counted.
-    #[arg(long)]
+    #[arg(long, value_parser = super::date_arg)]
     pub from: NaiveDate,
     /// Payment day, counted.
-    #[arg(long)]
+    #[arg(long, value_parser = super::date_arg)]
     pub to: NaiveDate,
     /// Day-count convention.
     #[arg(long, value_enum, default_value_t = Convention::A)]

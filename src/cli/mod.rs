@@ -186,8 +186,27 @@ pub fn today() -> chrono::NaiveDate {
     crate::law::ljubljana_date(chrono::Utc::now())
 }
 
+/// A date on the command line: `YYYY-MM-DD` or, as Slovenian documents write it, `DD.MM.YYYY`
+/// (`3.12.2026` too). The error says which forms are understood.
+pub fn date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
+    let t = s.trim();
+    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(t.trim_end_matches('.'), "%d.%m.%Y"))
+        .map_err(|e| format!("{s:?} is not a date ({e}): write YYYY-MM-DD or DD.MM.YYYY"))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn dates_on_the_command_line_are_iso_or_slovenian() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        assert_eq!(super::date_arg("2026-12-31"), Ok(d));
+        assert_eq!(super::date_arg("31.12.2026"), Ok(d));
+        assert_eq!(super::date_arg("31.12.2026."), Ok(d));
+        let e = super::date_arg("2026-13-01").unwrap_err();
+        assert!(e.contains("write YYYY-MM-DD or DD.MM.YYYY"), "{e}");
+    }
+
     #[test]
     fn ljubljana_dates_follow_cet_and_cest() {
         use chrono::{DateTime, NaiveDate};

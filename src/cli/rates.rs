@@ -15,6 +15,7 @@ pub enum Args {
     /// Enter a new half-year's rate (from 1 January or 1 July) with its source.
     Add {
         /// First day of the half-year (yyyy-01-01 or yyyy-07-01).
+        #[arg(value_parser = super::date_arg)]
         from: NaiveDate,
         /// Rate in percent per year, e.g. 10,40.
         rate: String,

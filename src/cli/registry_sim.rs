@@ -33,10 +33,10 @@ pub struct Args {
     pub noise_per_day: u32,
     /// A working day whose daily list is not published (to try the missing-list alert);
     /// repeatable.
-    #[arg(long)]
+    #[arg(long, value_parser = super::date_arg)]
     pub skip: Vec<NaiveDate>,
     /// Last day anything is published (default: no limit).
-    #[arg(long)]
+    #[arg(long, value_parser = super::date_arg)]
     pub published_through: Option<NaiveDate>,
 }
 

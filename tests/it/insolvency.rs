@@ -530,9 +530,11 @@ fn a_yes_from_the_query_service_blocks_lint_and_signing_and_a_later_no_lifts_it(
         out.lines().collect::<Vec<_>>(),
         [
             format!("EMŠO {e}: no insolvency proceedings (CIF query service, {on})").as_str(),
-            format!("  this answer replaces the one of {on} (pending): the latest answer counts")
-                .as_str(),
-            "  claim 2 (Janez Novak): not blocked by this answer",
+            format!(
+                "  this answer replaces the one of {on} (proceedings pending): the latest answer counts"
+            )
+            .as_str(),
+            "  claim 2 (Janez Novak): this answer blocks nothing; a daily list or notice may still block it (writ insolvency check)",
         ]
     );
     let lint = ok(&run(d, &["lint"]));
@@ -588,7 +590,7 @@ fn the_registry_simulator_serves_a_debtor_file_to_query_and_poll() {
     let mut child = writ()
         .args(["registry-sim", "--listen", "127.0.0.1:0", "--debtors"])
         .arg(&debtors)
-        .args(["--skip", "2026-11-23", "--published-through", "2026-11-24"])
+        .args(["--skip", "23.11.2026", "--published-through", "2026-11-24"])
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -647,6 +649,40 @@ fn the_registry_simulator_serves_a_debtor_file_to_query_and_poll() {
         text.contains("ALERT The CIF daily list of 23.11.2026 (a working day) was not received"),
         "{text}"
     );
+    // The alert is open until a person acknowledges it; polling again does not repeat it.
+    let again = run(
+        &data,
+        &[
+            "insolvency",
+            "poll",
+            "--url",
+            &url,
+            "--from",
+            "19.11.2026",
+            "--to",
+            "24.11.2026",
+        ],
+    );
+    assert!(stdout(&again).contains("0 new daily list(s), 0 new notice(s)"));
+    let open = ok(&run(&data, &["alerts"]));
+    let missing: Vec<&str> = open.lines().filter(|l| l.contains("23.11.2026")).collect();
+    assert_eq!(missing.len(), 1, "{open}");
+    let id = missing[0]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .trim_start_matches('#');
+    assert!(ok(&run(&data, &["alerts", "--ack", id])).contains("acknowledged"));
+    assert!(!ok(&run(&data, &["alerts"])).contains("23.11.2026"));
+    let o = run(&data, &["alerts", "--ack", id]);
+    assert_eq!(o.status.code(), Some(2), "acknowledged twice: {o:?}");
+    // A date the user mistypes is refused with the forms writ understands.
+    let o = run(
+        &data,
+        &["insolvency", "poll", "--url", &url, "--from", "2026-13-01"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("write YYYY-MM-DD or DD.MM.YYYY"));
     // Lists of days to come cannot exist yet; a backwards range fetches nothing.
     let o = run(
         &data,
