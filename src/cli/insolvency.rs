@@ -545,10 +545,18 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             );
             let mut ids: Vec<_> = found.keys().copied().collect();
             ids.sort();
+            let debtor_of = |id: i64| {
+                stored
+                    .iter()
+                    .find(|s| s.id == id)
+                    .map(|s| s.claim.debtor.party.display_name())
+                    .unwrap_or_default()
+            };
             for id in ids {
+                let debtor = debtor_of(id);
                 for f in &found[&id] {
                     println!(
-                        "  claim {id}: {} {} {}: {}",
+                        "  claim {id} ({debtor}): {} {} {}: {}",
                         f.code.as_str(),
                         f.severity.as_str(),
                         f.value,

@@ -85,6 +85,13 @@ pub fn config(args: &Args, today: NaiveDate) -> anyhow::Result<SimConfig> {
 
 pub async fn run(args: Args) -> anyhow::Result<i32> {
     let config = config(&args, super::today())?;
+    for d in &args.skip {
+        if !config.calendar.is_working_day(*d).unwrap_or(true) {
+            eprintln!(
+                "note: --skip {d} is not a working day: no daily list is published that day anyway"
+            );
+        }
+    }
     let debtors = config.insolvent.len();
     let (addr, handle) = spawn_on(args.listen, config).await?;
     println!(

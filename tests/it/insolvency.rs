@@ -163,6 +163,12 @@ fn a_fuzzy_name_match_never_blocks_by_itself() {
         .nth(1)
         .unwrap()
         .to_string();
+    // The check names the claim's own debtor next to the notice's.
+    let check = ok(&run(d, &["insolvency", "check"]));
+    assert!(
+        check.contains(&format!("claim 2 (Janez Novak): L181 warning {key}")),
+        "{check}"
+    );
     // A mistyped key, or another claim's candidate, is refused: nothing is recorded.
     for (claim, bad) in [("2", "notice:NOPE"), ("1", key.as_str())] {
         let o = run(d, &["insolvency", "confirm", claim, bad, "--yes"]);
