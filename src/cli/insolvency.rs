@@ -161,11 +161,11 @@ pub async fn poll<S: InsolvencySource + Sync>(
     // Notices overlap the previous poll by a week: one published after the last poll on the
     // same day must not fall between two windows (a notice is stored once, by its id).
     let since = from - Duration::days(NOTICE_OVERLAP_DAYS);
-    let notices = source
+    let batch = source
         .notices_since(since)
         .await
         .with_context(|| format!("the notices published since {since}"))?;
-    let (new_lists, new_notices) = store_records(db, &lists, &notices, label).await?;
+    let (new_lists, new_notices) = store_records(db, &lists, &batch.notices, label).await?;
     // A list stored by an earlier poll or import is not missing; today's list is produced at
     // the end of the working day (ZFPPIPP 122.a), so it is not missing yet either.
     received.extend(
@@ -183,6 +183,28 @@ pub async fn poll<S: InsolvencySource + Sync>(
         Vec::new()
     };
     let mut messages = Vec::new();
+    // A notice the registry published but writ cannot read is not applied: a person reads it.
+    if !batch.refused.is_empty() {
+        let now = Utc::now();
+        let mut tx = db.begin().await?;
+        for e in &batch.refused {
+            let message = format!(
+                "A notice from {label} (published since {since}) could not be read and is not applied: {e}. Read it on the AJPES portal and act by hand; the other notices were taken."
+            );
+            alerts::raise_once(
+                &mut tx,
+                NewAlert {
+                    at: now,
+                    source: "insolvency",
+                    severity: Severity::Error,
+                    message: message.clone(),
+                },
+            )
+            .await?;
+            messages.push(message);
+        }
+        tx.commit().await?;
+    }
     if !missing.is_empty() {
         let now = Utc::now();
         let mut tx = db.begin().await?;
@@ -856,5 +878,92 @@ mod tests {
             QueryId::Emso(Emso::parse("0101006500006").unwrap())
         );
         assert!(query_id(None, None).is_err());
+    }
+
+    /// A registry whose answer holds one notice writ cannot read, beside a good one.
+    struct OneBadNotice(MemorySource);
+
+    impl InsolvencySource for OneBadNotice {
+        async fn daily_list(
+            &self,
+            date: NaiveDate,
+        ) -> Result<Option<ins::DailyList>, ins::SourceError> {
+            self.0.daily_list(date).await
+        }
+        async fn notices_since(
+            &self,
+            since: NaiveDate,
+        ) -> Result<ins::NoticeBatch, ins::SourceError> {
+            let mut b = self.0.notices_since(since).await?;
+            b.refused.push(ins::ParseError {
+                line: 2,
+                field: "case_number".into(),
+                value: "St x/2026".into(),
+                reason: "not a case number".into(),
+            });
+            Ok(b)
+        }
+        async fn query(&self, id: &ins::QueryId) -> Result<ins::QueryAnswer, ins::SourceError> {
+            self.0.query(id).await
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unreadable_notice_is_an_alert_and_the_others_are_taken() {
+        let mut inner = MemorySource::default();
+        inner.notices.push(
+            SimDebtor {
+                kind: DebtorKind::LegalPerson,
+                name: "Gradnje Horvat d.o.o.".into(),
+                tax_number: TaxNumber::parse("34567895").unwrap(),
+                registration_number: None,
+                emso: None,
+                birth_date: None,
+                address: NoticeAddress::default(),
+                proceedings_type: ProceedingsType::Bankruptcy,
+                opening_date: ymd(2026, 11, 5),
+                publication_date: ymd(2026, 11, 5),
+                claim_deadline: None,
+                court: "Okrožno sodišče v Ljubljani".into(),
+                case_number: CaseNumber::parse("St 79/2026").unwrap(),
+                administrator: None,
+            }
+            .notice(),
+        );
+        let source = OneBadNotice(inner);
+        for t in testing::all().await {
+            let db = &t.db;
+            for _ in 0..2 {
+                let (_, _, messages) = poll(
+                    db,
+                    &source,
+                    "registry:x",
+                    ymd(2026, 11, 6),
+                    ymd(2026, 11, 6),
+                )
+                .await
+                .unwrap();
+                assert!(
+                    messages.iter().any(|m| m.contains(
+                        "could not be read and is not applied: line 2, field case_number, value \"St x/2026\""
+                    )),
+                    "{messages:?}"
+                );
+            }
+            assert_eq!(
+                insolvency::notices(db).await.unwrap().len(),
+                1,
+                "{}",
+                db.backend()
+            );
+            let open = alerts::list(db, false).await.unwrap();
+            assert_eq!(
+                open.iter()
+                    .filter(|a| a.message.contains("could not be read"))
+                    .count(),
+                1,
+                "raised once while open: {open:?}"
+            );
+        }
     }
 }

@@ -16,7 +16,9 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use reqwest::{StatusCode, Url};
 
-use super::formats::{DailyList, Notice, parse_daily_list, parse_notices, parse_query_answer};
+use super::formats::{
+    DailyList, NoticeBatch, parse_daily_list, parse_notices_lenient, parse_query_answer,
+};
 use super::{InsolvencySource, QueryAnswer, QueryId, SourceError};
 
 /// Total time one request may take (the daily list of a busy day is the largest answer).
@@ -183,14 +185,14 @@ impl InsolvencySource for RegistryClient {
         }
     }
 
-    async fn notices_since(&self, since: NaiveDate) -> Result<Vec<Notice>, SourceError> {
+    async fn notices_since(&self, since: NaiveDate) -> Result<NoticeBatch, SourceError> {
         let url = self.url("v1/notices", &[("since", &since.to_string())])?;
         match self.get(&url).await? {
             (StatusCode::OK, body) => {
                 if body.iter().all(u8::is_ascii_whitespace) {
-                    return Ok(Vec::new());
+                    return Ok(NoticeBatch::default());
                 }
-                parse_notices(&body).map_err(|e| invalid(&url, e))
+                parse_notices_lenient(&body).map_err(|e| invalid(&url, e))
             }
             (status, body) => Err(bad_status(&url, status, &body)),
         }
@@ -320,13 +322,14 @@ mod http_tests {
         );
         // No route: 404 is "no list that day", not an error.
         assert!(c.daily_list(day(6)).await.unwrap().is_none());
-        let e = c.notices_since(day(3)).await.unwrap_err();
-        assert!(matches!(e, SourceError::Invalid { .. }), "{e:?}");
-        assert!(
-            e.to_string().starts_with(&format!(
-                "the insolvency registry's answer to GET {base}/v1/notices?since=2026-11-03 does not parse: line 1"
-            )),
-            "{e}"
+        // A notice that does not read is refused on its own, with where and why; the others
+        // (none here) are taken.
+        let b = c.notices_since(day(3)).await.unwrap();
+        assert!(b.notices.is_empty());
+        assert_eq!(b.refused.len(), 1, "{b:?}");
+        assert_eq!(
+            (b.refused[0].line, b.refused[0].value.as_str()),
+            (1, "{not json")
         );
         let id = QueryId::TaxNumber(TaxNumber::parse("12345679").unwrap());
         let e = c.query(&id).await.unwrap_err();

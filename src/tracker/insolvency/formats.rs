@@ -557,40 +557,66 @@ pub fn write_daily_list_xml(list: &DailyList) -> String {
 // Notices
 
 /// Parses notices in either form: NDJSON (one JSON object per line) when the first non-blank
-/// character is `{`, else CSV with the [`NOTICE_COLUMNS`] header.
+/// character is `{`, else CSV with the [`NOTICE_COLUMNS`] header. All or nothing: the first bad
+/// record is the error (a clerk's file is fixed and loaded again).
 pub fn parse_notices(bytes: &[u8]) -> Result<Vec<Notice>, ParseError> {
+    let batch = parse_notices_lenient(bytes)?;
+    match batch.refused.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(batch.notices),
+    }
+}
+
+/// Notices read record by record: the good ones, and every refused record with its line,
+/// field, value and reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NoticeBatch {
+    pub notices: Vec<Notice>,
+    pub refused: Vec<ParseError>,
+}
+
+/// Parses notices record by record, as [`parse_notices`] does, but keeps going past a bad
+/// record: one malformed publication must not stop the watch over every other debtor. Only a
+/// fault of the whole input (not UTF-8, a bad CSV header) is an error.
+pub fn parse_notices_lenient(bytes: &[u8]) -> Result<NoticeBatch, ParseError> {
     let s = utf8(bytes)?;
     if first_char(s) == Some('{') {
-        parse_notices_ndjson(s)
+        Ok(parse_notices_ndjson(s))
     } else {
         parse_notices_csv(s)
     }
 }
 
-fn parse_notices_ndjson(s: &str) -> Result<Vec<Notice>, ParseError> {
-    let mut out = Vec::new();
+fn parse_notices_ndjson(s: &str) -> NoticeBatch {
+    let mut out = NoticeBatch::default();
     for (i, line) in s.lines().enumerate() {
         let n = i + 1;
         if line.trim().is_empty() {
             continue;
         }
-        let rec: NoticeRecord = serde_json::from_str(line).map_err(|e| {
-            let msg = e.to_string();
-            // serde names an unknown key as "unknown field `x`": report it as the field.
-            let field = msg
-                .split('`')
-                .nth(1)
-                .filter(|_| msg.starts_with("unknown field"))
-                .unwrap_or("(record)")
-                .to_string();
-            err(n, &field, line, msg)
-        })?;
-        out.push(validate_notice(n, rec)?);
+        let rec: Result<NoticeRecord, _> = serde_json::from_str(line);
+        let parsed = rec
+            .map_err(|e| {
+                let msg = e.to_string();
+                // serde names an unknown key as "unknown field `x`": report it as the field.
+                let field = msg
+                    .split('`')
+                    .nth(1)
+                    .filter(|_| msg.starts_with("unknown field"))
+                    .unwrap_or("(record)")
+                    .to_string();
+                err(n, &field, line, msg)
+            })
+            .and_then(|rec| validate_notice(n, rec));
+        match parsed {
+            Ok(notice) => out.notices.push(notice),
+            Err(e) => out.refused.push(e),
+        }
     }
-    Ok(out)
+    out
 }
 
-fn parse_notices_csv(s: &str) -> Result<Vec<Notice>, ParseError> {
+fn parse_notices_csv(s: &str) -> Result<NoticeBatch, ParseError> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .trim(csv::Trim::All)
@@ -621,12 +647,16 @@ fn parse_notices_csv(s: &str) -> Result<Vec<Notice>, ParseError> {
             ));
         }
     }
-    let mut out = Vec::new();
+    let mut out = NoticeBatch::default();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-            err(line, "(record)", "", e.to_string())
-        })?;
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                out.refused.push(err(line, "(record)", "", e.to_string()));
+                continue;
+            }
+        };
         let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
         let g = |i: usize| {
             idx[i]
@@ -653,7 +683,10 @@ fn parse_notices_csv(s: &str) -> Result<Vec<Notice>, ParseError> {
             administrator: g(15),
             emso: None,
         };
-        out.push(validate_notice(line, r)?);
+        match validate_notice(line, r) {
+            Ok(n) => out.notices.push(n),
+            Err(e) => out.refused.push(e),
+        }
     }
     Ok(out)
 }

@@ -39,9 +39,10 @@ pub use effects::{
     case_effect, claim_deadline, late_knowledge_alert, lint_finding,
 };
 pub use formats::{
-    DailyList, DailyListEntry, Notice, NoticeAddress, NoticeDebtor, NoticeRecord, ParseError,
-    parse_daily_list, parse_notices, parse_query_answer, write_daily_list_csv,
-    write_daily_list_xml, write_notices_csv, write_notices_ndjson, write_query_answer,
+    DailyList, DailyListEntry, Notice, NoticeAddress, NoticeBatch, NoticeDebtor, NoticeRecord,
+    ParseError, parse_daily_list, parse_notices, parse_notices_lenient, parse_query_answer,
+    write_daily_list_csv, write_daily_list_xml, write_notices_csv, write_notices_ndjson,
+    write_query_answer,
 };
 pub use health::{expected_daily_lists, missing_daily_lists};
 pub use matching::{
@@ -349,11 +350,12 @@ pub trait InsolvencySource {
         date: NaiveDate,
     ) -> impl Future<Output = Result<Option<DailyList>, SourceError>> + Send;
 
-    /// Notices published on or after `since`.
+    /// Notices published on or after `since`; a record that does not read is refused (with
+    /// why) without losing the others.
     fn notices_since(
         &self,
         since: NaiveDate,
-    ) -> impl Future<Output = Result<Vec<Notice>, SourceError>> + Send;
+    ) -> impl Future<Output = Result<NoticeBatch, SourceError>> + Send;
 
     /// Yes/no: is the person with this EMŠO or tax number in insolvency proceedings?
     fn query(&self, id: &QueryId) -> impl Future<Output = Result<QueryAnswer, SourceError>> + Send;
@@ -389,14 +391,17 @@ impl InsolvencySource for MemorySource {
     fn notices_since(
         &self,
         since: NaiveDate,
-    ) -> impl Future<Output = Result<Vec<Notice>, SourceError>> + Send {
-        let v = self
+    ) -> impl Future<Output = Result<NoticeBatch, SourceError>> + Send {
+        let notices = self
             .notices
             .iter()
             .filter(|n| n.publication_date >= since)
             .cloned()
             .collect();
-        std::future::ready(Ok(v))
+        std::future::ready(Ok(NoticeBatch {
+            notices,
+            refused: Vec::new(),
+        }))
     }
 
     fn query(&self, id: &QueryId) -> impl Future<Output = Result<QueryAnswer, SourceError>> + Send {

@@ -883,8 +883,21 @@ async fn memory_source_serves_imported_files() {
     s.insolvent_ids.insert(QueryId::TaxNumber(t.clone()));
     assert!(s.daily_list(ymd(2026, 11, 3)).await.unwrap().is_some());
     assert!(s.daily_list(ymd(2026, 11, 4)).await.unwrap().is_none());
-    assert_eq!(s.notices_since(ymd(2026, 11, 4)).await.unwrap().len(), 1);
-    assert!(s.notices_since(ymd(2026, 11, 5)).await.unwrap().is_empty());
+    assert_eq!(
+        s.notices_since(ymd(2026, 11, 4))
+            .await
+            .unwrap()
+            .notices
+            .len(),
+        1
+    );
+    assert!(
+        s.notices_since(ymd(2026, 11, 5))
+            .await
+            .unwrap()
+            .notices
+            .is_empty()
+    );
     assert_eq!(
         s.query(&QueryId::TaxNumber(t)).await.unwrap(),
         QueryAnswer::InProceedings
@@ -975,7 +988,7 @@ async fn over_http_a_listed_debtor_is_blocked_and_a_skipped_list_alerts() {
     assert_eq!(parse_daily_list(&body).unwrap().entries.len(), 4);
 
     // Notices: the case number and court reach the block message.
-    let notices = src.notices_since(ymd(2026, 11, 3)).await.unwrap();
+    let notices = src.notices_since(ymd(2026, 11, 3)).await.unwrap().notices;
     let ours = ix.check_notices(&notices);
     assert_eq!(ours.len(), 1);
     let LintFinding::Block(b) = lint_finding(&ours[0]) else {
@@ -986,7 +999,10 @@ async fn over_http_a_listed_debtor_is_blocked_and_a_skipped_list_alerts() {
             .contains("St 1234/2026 at Okrožno sodišče v Ljubljani")
     );
     // Deterministic with the seed.
-    assert_eq!(notices, src.notices_since(ymd(2026, 11, 3)).await.unwrap());
+    assert_eq!(
+        notices,
+        src.notices_since(ymd(2026, 11, 3)).await.unwrap().notices
+    );
 
     // Query service: yes/no only; one identifier, not both.
     let yes = QueryId::TaxNumber(TaxNumber::parse(TAX_A).unwrap());
@@ -996,4 +1012,21 @@ async fn over_http_a_listed_debtor_is_blocked_and_a_skipped_list_alerts() {
     let (s, _) = raw_get(&base, "/v1/query?tax=12345679&emso=0105980500002").await;
     assert_eq!(s, 400);
     server.abort();
+}
+
+/// One malformed publication is refused with its line; the notices around it are kept (the
+/// watch over every other debtor goes on). `parse_notices` (a clerk's file) stays all or nothing.
+#[test]
+fn a_bad_notice_among_good_ones_is_refused_alone() {
+    let good =
+        write_notices_ndjson(&[notice(DebtorKind::LegalPerson, ProceedingsType::Bankruptcy)]);
+    let good = good.trim_end();
+    let body = format!("{good}\n{{\"notice_id\": 7}}\n{good}\n");
+    let b = parse_notices_lenient(body.as_bytes()).unwrap();
+    assert_eq!(b.notices.len(), 2);
+    assert_eq!(b.refused.len(), 1);
+    assert_eq!(b.refused[0].line, 2);
+    assert_eq!(parse_notices(body.as_bytes()).unwrap_err().line, 2);
+    // A fault of the whole input is still an error.
+    assert!(parse_notices_lenient(&[0xff, 0xfe]).is_err());
 }
