@@ -273,54 +273,14 @@ pub async fn receipt_items(db: &Db, package_id: &str) -> Result<Vec<ReceiptItemR
 mod tests {
     use super::*;
     use crate::court::protocol::ReceiptItem;
-    use crate::store::packages::{self, NewPackage, NewProposal};
     use crate::store::testing;
     use rust_decimal::Decimal;
 
+    /// The two proposals of the cases tests' package, written to the outbox.
     async fn seed_package(db: &Db) {
-        // A claim row to hang the proposals on.
-        let now = Utc::now();
-        let sample = include_bytes!("../../fixtures/sample-batch.csv");
-        let built = crate::filing::import::parse_bytes("sample-batch.csv", sample);
+        crate::store::cases::tests::seed(db).await;
         let mut tx = db.begin().await.unwrap();
-        let stored = crate::store::batches::record_batch(
-            &mut tx,
-            &["sample-batch.csv".into()],
-            &built.claims[..2],
-            &[],
-            now,
-        )
-        .await
-        .unwrap();
-        let proposals: Vec<NewProposal> = stored
-            .claim_ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| NewProposal {
-                id: format!("P-{i}"),
-                claim_id: *id,
-                claim_key: format!("key-{i}"),
-                seq: i as i64 + 1,
-                principal: "10.00".into(),
-                xml: b"<x/>".to_vec(),
-                sha256: "ab".repeat(32),
-            })
-            .collect();
-        packages::seal(
-            &mut tx,
-            &NewPackage {
-                id: "PKG-1".into(),
-                item_count: 2,
-                control_sum: "20.00".into(),
-                xml: b"<p/>".to_vec(),
-                sha256: "cd".repeat(32),
-            },
-            &proposals,
-            now,
-        )
-        .await
-        .unwrap();
-        packages::mark_written(&mut tx, "PKG-1", "/tmp/x", now)
+        crate::store::packages::mark_written(&mut tx, "PKG-1", "/tmp/x", Utc::now())
             .await
             .unwrap();
         tx.commit().await.unwrap();
