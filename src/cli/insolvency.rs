@@ -91,7 +91,35 @@ async fn store_records(
     let mut new_notices = 0;
     let calendar = Calendar::slovenia();
     for n in notices {
-        if insolvency::add_notice(&mut tx, n, source, now).await? {
+        if !insolvency::add_notice(&mut tx, n, source, now).await? {
+            // Known id: the first version is kept. A different content under the same id (a
+            // correction, or two proceedings the source numbered alike) is for a person.
+            if let Some(stored) = insolvency::stored_notice(&mut tx, &n.notice_id).await?
+                && stored != *n
+            {
+                alerts::raise_once(
+                    &mut tx,
+                    NewAlert {
+                        at: now,
+                        source: "insolvency",
+                        severity: Severity::Error,
+                        message: format!(
+                            "Notice {} came again from {source} with different content ({}, {} {}, {}) than the one stored ({}, {} {}, {}); the stored one is applied. Read both on the AJPES portal.",
+                            n.notice_id,
+                            n.debtor.name,
+                            n.court,
+                            n.case_number,
+                            n.proceedings_type,
+                            stored.debtor.name,
+                            stored.court,
+                            stored.case_number,
+                            stored.proceedings_type,
+                        ),
+                    },
+                )
+                .await?;
+            }
+        } else {
             new_notices += 1;
             // Knowledge is deemed 8 days after publication (ZFPPIPP 122(4)).
             let today = super::today();
@@ -126,6 +154,9 @@ async fn store_records(
     tx.commit().await?;
     Ok((new_lists, new_notices))
 }
+
+/// The longest window one poll fetches (a quarter).
+const MAX_POLL_DAYS: i64 = 92;
 
 /// How far back each poll asks for notices again (see [`poll`]).
 const NOTICE_OVERLAP_DAYS: i64 = 7;
@@ -175,6 +206,21 @@ pub async fn poll<S: InsolvencySource + Sync>(
             .map(|l| l.list_date)
             .filter(|d| (from..=to).contains(d)),
     );
+    // A list that arrived answers the alert about its absence.
+    if !received.is_empty() {
+        let now = Utc::now();
+        let mut tx = db.begin().await?;
+        for d in &received {
+            alerts::acknowledge_matching(
+                &mut tx,
+                "insolvency-daily-list",
+                &format!("The CIF daily list of {} ", ins::si_date(*d)),
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+    }
     let start = from - Duration::days(1);
     let through = to.min(super::today() - Duration::days(1));
     let missing = if through >= from {
@@ -533,6 +579,13 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                 from <= to,
                 "--from {from} is after --to {to}: nothing to fetch"
             );
+            // Each day is a request to a service that may charge for it (ZFPPIPP 122.a): a
+            // mistyped year must not fetch decades.
+            anyhow::ensure!(
+                (to - from).num_days() <= MAX_POLL_DAYS,
+                "--from {from} to --to {to} is {} days; at most {MAX_POLL_DAYS} days per poll (poll an earlier window separately)",
+                (to - from).num_days() + 1
+            );
             let client = RegistryClient::new(&url)?;
             let (l, n, missing) = poll(&db, &client, &registry_label(&client), from, to).await?;
             println!(
@@ -635,6 +688,10 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                     }
                 );
             }
+            let earlier = insolvency::decisions(&db)
+                .await?
+                .into_iter()
+                .find(|d| d.claim_id == claim_id && d.record_key == record_key);
             let mut tx = db.begin().await?;
             let d = insolvency::Decision {
                 claim_id,
@@ -644,6 +701,14 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                 note,
             };
             insolvency::decide(&mut tx, &d, Utc::now()).await?;
+            // The alert that asked for this decision is answered.
+            alerts::acknowledge_matching(
+                &mut tx,
+                "insolvency",
+                &format!("confirm {claim_id} {record_key} --yes|--no"),
+                Utc::now(),
+            )
+            .await?;
             events::append(
                 &mut tx,
                 events::NewEvent {
@@ -656,7 +721,11 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                     } else {
                         "insolvency_rejected"
                     },
-                    detail: serde_json::json!({"record": record_key}).to_string(),
+                    detail: serde_json::json!({
+                        "record": record_key,
+                        "replaces": earlier.as_ref().map(|e| if e.confirmed { "confirmed" } else { "rejected" }),
+                    })
+                    .to_string(),
                 },
             )
             .await?;
@@ -677,6 +746,15 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                     (false, _) => "rejected: not the same person",
                 }
             );
+            if let Some(e) = &earlier
+                && e.confirmed != yes
+            {
+                println!(
+                    "  this replaces the decision of {} ({}); a case already moved by it keeps its history: check `writ cases show` for the claim's case",
+                    e.decided_by,
+                    if e.confirmed { "confirmed" } else { "rejected" }
+                );
+            }
             if yes {
                 apply_to_cases(&db).await?;
             }
@@ -964,6 +1042,77 @@ mod tests {
                 1,
                 "raised once while open: {open:?}"
             );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_list_that_arrives_late_closes_its_alert_and_a_changed_notice_is_an_alert() {
+        let mut source = MemorySource::default();
+        let list = |d: NaiveDate| DailyList {
+            list_date: d,
+            sequence: 1,
+            producer: "test".into(),
+            entries: vec![],
+        };
+        for t in testing::all().await {
+            let db = &t.db;
+            // Thursday 5 November: no list yet — an alert.
+            let (_, _, missing) = poll(db, &source, "memory", ymd(2026, 11, 5), ymd(2026, 11, 5))
+                .await
+                .unwrap();
+            assert_eq!(missing.len(), 1);
+            source.add_daily_list(list(ymd(2026, 11, 5)));
+            let (lists, _, missing) =
+                poll(db, &source, "memory", ymd(2026, 11, 5), ymd(2026, 11, 5))
+                    .await
+                    .unwrap();
+            assert_eq!((lists, missing.len()), (1, 0));
+            let open = alerts::list(db, false).await.unwrap();
+            assert!(
+                !open.iter().any(|a| a.source == "insolvency-daily-list"),
+                "the list arrived: {open:?}"
+            );
+
+            // The same notice id with other content: the stored one stays, a person is told.
+            let notice = |court: &str| {
+                let mut n = SimDebtor {
+                    kind: DebtorKind::LegalPerson,
+                    name: "Gradnje Horvat d.o.o.".into(),
+                    tax_number: TaxNumber::parse("34567895").unwrap(),
+                    registration_number: None,
+                    emso: None,
+                    birth_date: None,
+                    address: NoticeAddress::default(),
+                    proceedings_type: ProceedingsType::Bankruptcy,
+                    opening_date: ymd(2026, 11, 5),
+                    publication_date: ymd(2026, 11, 5),
+                    claim_deadline: None,
+                    court: court.into(),
+                    case_number: CaseNumber::parse("St 100/2026").unwrap(),
+                    administrator: None,
+                }
+                .notice();
+                n.notice_id = "N-100".into();
+                n
+            };
+            let first = notice("Okrožno sodišče v Ljubljani");
+            store_records(db, &[], std::slice::from_ref(&first), "a")
+                .await
+                .unwrap();
+            let (_, new) = store_records(db, &[], &[notice("Okrožno sodišče v Kopru")], "b")
+                .await
+                .unwrap();
+            assert_eq!(new, 0);
+            assert_eq!(insolvency::notices(db).await.unwrap()[0].0, first);
+            let open = alerts::list(db, false).await.unwrap();
+            assert!(
+                open.iter().any(|a| a
+                    .message
+                    .starts_with("Notice N-100 came again from b with different content")
+                    && a.message.contains("Okrožno sodišče v Kopru")),
+                "{open:?}"
+            );
+            source.daily_lists.clear();
         }
     }
 }

@@ -7,7 +7,7 @@ use crate::filing::pipeline::{LintReport, lint_all};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Check as of this date (default: today in Ljubljana).
-    #[arg(long)]
+    #[arg(long, value_parser = super::date_arg)]
     pub today: Option<chrono::NaiveDate>,
     /// Show only claims with findings.
     #[arg(long)]

@@ -188,11 +188,27 @@ pub fn today() -> chrono::NaiveDate {
 
 /// A date on the command line: `YYYY-MM-DD` or, as Slovenian documents write it, `DD.MM.YYYY`
 /// (`3.12.2026` too). The error says which forms are understood.
+///
+/// The year has four digits and lies in 1900–2199: `03.12.26` is refused, not read as the year
+/// 26 (a fee "paid" two thousand years before the case).
 pub fn date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
+    use chrono::Datelike;
     let t = s.trim();
-    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+    let forms = "write YYYY-MM-DD or DD.MM.YYYY";
+    let d = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
         .or_else(|_| chrono::NaiveDate::parse_from_str(t.trim_end_matches('.'), "%d.%m.%Y"))
-        .map_err(|e| format!("{s:?} is not a date ({e}): write YYYY-MM-DD or DD.MM.YYYY"))
+        .map_err(|e| format!("{s:?} is not a date ({e}): {forms}"))?;
+    let four_digit_year = t
+        .trim_end_matches('.')
+        .split(['-', '.'])
+        .any(|part| part.len() == 4 && part.parse::<i32>().ok() == Some(d.year()));
+    if !four_digit_year || !(1900..2200).contains(&d.year()) {
+        return Err(format!(
+            "{s:?}: the year must have four digits (read as the year {}): {forms}",
+            d.year()
+        ));
+    }
+    Ok(d)
 }
 
 #[cfg(test)]
@@ -205,6 +221,11 @@ mod tests {
         assert_eq!(super::date_arg("31.12.2026."), Ok(d));
         let e = super::date_arg("2026-13-01").unwrap_err();
         assert!(e.contains("write YYYY-MM-DD or DD.MM.YYYY"), "{e}");
+        // A two-digit year is not the year 26.
+        for short in ["03.12.26", "26-12-03", "0026-12-03", "03.12.0026"] {
+            let e = super::date_arg(short).unwrap_err();
+            assert!(e.contains("the year must have four digits"), "{short}: {e}");
+        }
     }
 
     #[test]

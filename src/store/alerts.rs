@@ -88,6 +88,33 @@ pub async fn raise_once(tx: &mut Tx, a: NewAlert<'_>) -> Result<Option<i64>> {
     }
 }
 
+/// Acknowledges the open alerts of `source` whose message contains `needle`: the condition
+/// they report is over (the list arrived, a person decided). Returns how many.
+pub async fn acknowledge_matching(
+    tx: &mut Tx,
+    source: &str,
+    needle: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let pattern = format!(
+        "%{}%",
+        needle
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    Ok(on_tx!(tx, |c| sqlx::query(
+        "update alerts set acknowledged_at = $3 where source = $1 and acknowledged_at is null \
+         and message like $2 escape '\\'"
+    )
+    .bind(source)
+    .bind(&pattern)
+    .bind(now)
+    .execute(&mut *c)
+    .await?
+    .rows_affected()))
+}
+
 /// Alerts, newest first: only the unacknowledged ones unless `all`.
 pub async fn list(db: &Db, all: bool) -> Result<Vec<Alert>> {
     const OPEN: &str = "select id, at, source, severity, message, acknowledged_at from alerts \

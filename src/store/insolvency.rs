@@ -65,6 +65,21 @@ async fn add(
     Ok(id.is_some())
 }
 
+/// The stored notice with this id, if any (read in the caller's transaction).
+pub async fn stored_notice(tx: &mut Tx, notice_id: &str) -> Result<Option<Notice>> {
+    let data: Option<String> = on_tx!(tx, |c| sqlx::query_scalar(
+        "select data from insolvency_records where kind = 'notice' and record_key = $1"
+    )
+    .bind(notice_id)
+    .fetch_optional(&mut *c)
+    .await?);
+    data.map(|d| {
+        serde_json::from_str(&d)
+            .map_err(|e| StoreError::Corrupt(format!("notice {notice_id}: {e}")))
+    })
+    .transpose()
+}
+
 /// Every daily list stored, oldest first.
 pub async fn daily_lists(db: &Db) -> Result<Vec<DailyList>> {
     records(db, "daily_list")
@@ -122,11 +137,15 @@ pub struct Decision {
     pub note: String,
 }
 
+/// Records a person's decision on a candidate; a later decision on the same claim and record
+/// replaces the earlier one (a clerk corrects a mistaken answer; the event log keeps both).
 pub async fn decide(tx: &mut Tx, d: &Decision, now: DateTime<Utc>) -> Result<()> {
     on_tx!(tx, |c| {
         sqlx::query(
         "insert into insolvency_decisions (claim_id, record_key, decision, decided_by, decided_at, note) \
-         values ($1, $2, $3, $4, $5, $6)"
+         values ($1, $2, $3, $4, $5, $6) \
+         on conflict (claim_id, record_key) do update set decision = excluded.decision, \
+         decided_by = excluded.decided_by, decided_at = excluded.decided_at, note = excluded.note"
     )
     .bind(d.claim_id)
     .bind(&d.record_key)

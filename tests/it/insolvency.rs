@@ -180,8 +180,14 @@ fn a_fuzzy_name_match_never_blocks_by_itself() {
         );
     }
     assert!(ok(&run(d, &["lint"])).contains("2 ready to file"));
+    // A mistaken answer can be corrected: the latest decision counts.
+    ok(&run(d, &["insolvency", "confirm", "2", &key, "--no"]));
     let confirmed = ok(&run(d, &["insolvency", "confirm", "2", &key, "--yes"]));
     assert!(confirmed.contains("filing is blocked"), "{confirmed}");
+    assert!(
+        confirmed.contains("this replaces the decision of"),
+        "{confirmed}"
+    );
     let lint = ok(&run(d, &["lint"]));
     assert!(
         lint.contains("1 ready to file") && lint.contains("L180 error"),
@@ -689,6 +695,28 @@ fn the_registry_simulator_serves_a_debtor_file_to_query_and_poll() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("write YYYY-MM-DD or DD.MM.YYYY"));
+    // A mistyped year must not fetch decades of lists from a service that charges per request.
+    let o = run(
+        &data,
+        &[
+            "insolvency",
+            "poll",
+            "--url",
+            &url,
+            "--from",
+            "2016-01-01",
+            "--to",
+            "2026-11-24",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("at most 92 days per poll"));
+    let o = run(
+        &data,
+        &["fees", "pay", "SI12202600000036", "44", "--on", "03.12.26"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("the year must have four digits"));
     // Lists of days to come cannot exist yet; a backwards range fetches nothing.
     let o = run(
         &data,

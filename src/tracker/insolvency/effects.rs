@@ -121,7 +121,7 @@ pub fn lint_finding(m: &Match) -> LintFinding {
             LintFinding::Review(Review {
                 debtor_ref: m.debtor_ref.clone(),
                 message: format!(
-                    "Possible insolvency: {who} may be the debtor of {what} — score {score}/100 ({}). Published consumer data has no EMŠO or tax number (ZFPPIPP 122(2)); confirm or reject before filing",
+                    "Possible insolvency: {who} may be the debtor of {what} — score {score}/100 ({}). Published consumer data has no EMŠO or tax number (ZFPPIPP 122(2)), so only a person can decide; until then the match does not stop filing",
                     reasons.join("; ")
                 ),
             })

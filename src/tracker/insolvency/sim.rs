@@ -66,9 +66,13 @@ impl SimDebtor {
     pub fn notice(&self) -> Notice {
         let consumer = self.kind == DebtorKind::Consumer;
         Notice {
+            // Case numbers restart at every court: the court is part of the id.
             notice_id: format!(
-                "SIM-{}-{}-{}",
-                self.case_number.register, self.case_number.number, self.case_number.year
+                "SIM-{}-{}-{}-{}",
+                &crate::filing::package::sha256_hex(self.court.as_bytes())[..4],
+                self.case_number.register,
+                self.case_number.number,
+                self.case_number.year
             ),
             debtor: NoticeDebtor {
                 kind: self.kind,
@@ -577,6 +581,20 @@ mod debtor_file_tests {
             config.query(None, d[0].emso.as_ref()),
             QueryAnswer::InProceedings
         );
+    }
+
+    #[test]
+    fn the_same_case_number_at_two_courts_makes_two_notices() {
+        let two = format!(
+            "{FILE}{}",
+            FILE.lines()
+                .nth(1)
+                .unwrap()
+                .replace("Okrajno sodišče v Ljubljani", "Okrajno sodišče v Kopru")
+        );
+        let d = parse_sim_debtors(two.as_bytes()).unwrap();
+        assert_eq!(d.len(), 2);
+        assert_ne!(d[0].notice().notice_id, d[1].notice().notice_id);
     }
 
     #[test]
