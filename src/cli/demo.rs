@@ -82,7 +82,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     let registry = demo_registry().await?;
     let today = super::today();
     let client = crate::tracker::insolvency::RegistryClient::new(&registry)?;
-    let (lists, notices, missing) = super::insolvency::poll(
+    let (lists, notices, missing) = crate::tracker::insolvency_poll::poll(
         &db,
         &client,
         &super::insolvency::registry_label(&client),

@@ -2,22 +2,22 @@
 //! 122, 122.a, 131). Lint and `writ file` check every debtor against what is stored here: the
 //! daily lists, the notices, and the latest CIF query-service answer per tax number or EMŠO.
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 
 use super::Ctx;
 use crate::filing::insolvency_check;
 use crate::law::ids::{Emso, TaxNumber};
 use crate::law::{Calendar, DayCount};
-use crate::store::alerts::{self, NewAlert, Severity};
+use crate::store::alerts;
 use crate::store::{Db, claims, events, insolvency};
 use crate::tracker::insolvency::{
     self as ins, DebtorIndex, DebtorRecord, EnforcementCaseRef, InsolvencySource, InterestCutoff,
     QueryAnswer, QueryId, QueryRecord, RegistryClient, parse_daily_list, parse_notices,
 };
+use crate::tracker::insolvency_poll::{poll, store_records, window};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Args {
@@ -73,203 +73,6 @@ pub enum Args {
     },
     /// The claim-filing draft for a claim whose debtor is in proceedings (ZFPPIPP 60, 297).
     ClaimDraft { claim_id: i64 },
-}
-
-/// Stores parsed lists and notices; returns (new lists, new notices).
-async fn store_records(
-    db: &Db,
-    lists: &[ins::DailyList],
-    notices: &[ins::Notice],
-    source: &str,
-) -> anyhow::Result<(usize, usize)> {
-    let now = Utc::now();
-    let mut tx = db.begin().await?;
-    let mut new_lists = 0;
-    for l in lists {
-        new_lists += usize::from(insolvency::add_daily_list(&mut tx, l, source, now).await?);
-    }
-    let mut new_notices = 0;
-    let calendar = Calendar::slovenia();
-    for n in notices {
-        if !insolvency::add_notice(&mut tx, n, source, now).await? {
-            // Known id: the first version is kept. A different content under the same id (a
-            // correction, or two proceedings the source numbered alike) is for a person.
-            if let Some(stored) = insolvency::stored_notice(&mut tx, &n.notice_id).await?
-                && stored != *n
-            {
-                alerts::raise_once(
-                    &mut tx,
-                    NewAlert {
-                        at: now,
-                        source: "insolvency",
-                        severity: Severity::Error,
-                        message: format!(
-                            "Notice {} came again from {source} with different content ({}, {} {}, {}) than the one stored ({}, {} {}, {}); the stored one is applied. Read both on the AJPES portal.",
-                            n.notice_id,
-                            n.debtor.name,
-                            n.court,
-                            n.case_number,
-                            n.proceedings_type,
-                            stored.debtor.name,
-                            stored.court,
-                            stored.case_number,
-                            stored.proceedings_type,
-                        ),
-                    },
-                )
-                .await?;
-            }
-        } else {
-            new_notices += 1;
-            // Knowledge is deemed 8 days after publication (ZFPPIPP 122(4)).
-            let today = super::today();
-            let file_by = ins::claim_deadline(n, &calendar).ok().map(|d| d.file_by);
-            if let Some(a) = ins::late_knowledge_alert(n, today, file_by) {
-                alerts::raise(
-                    &mut tx,
-                    NewAlert {
-                        at: now,
-                        source: "insolvency",
-                        severity: Severity::Warning,
-                        message: a.message,
-                    },
-                )
-                .await?;
-            }
-        }
-    }
-    events::append(
-        &mut tx,
-        events::NewEvent {
-            at: now,
-            actor: &events::current_actor(),
-            entity: "insolvency",
-            entity_id: source.to_string(),
-            action: "received",
-            detail: serde_json::json!({"daily_lists": new_lists, "notices": new_notices})
-                .to_string(),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((new_lists, new_notices))
-}
-
-/// The longest window one poll fetches (a quarter).
-const MAX_POLL_DAYS: i64 = 92;
-
-/// How far back each poll asks for notices again (see [`poll`]).
-const NOTICE_OVERLAP_DAYS: i64 = 7;
-
-/// Fetches daily lists from `from` to `to` (working days) and notices since a week before
-/// `from` from any
-/// [`InsolvencySource`] (the registry over HTTP, or a [`ins::MemorySource`]), stores them under
-/// `label`; a missing working-day list is an alert (source health), never a quiet gap.
-/// Returns (new lists, new notices, alert messages).
-pub async fn poll<S: InsolvencySource + Sync>(
-    db: &Db,
-    source: &S,
-    label: &str,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> anyhow::Result<(usize, usize, Vec<String>)> {
-    let calendar = Calendar::slovenia();
-    let mut lists = Vec::new();
-    let mut received = BTreeSet::new();
-    let mut d = from;
-    while d <= to {
-        if calendar.is_working_day(d).unwrap_or(false)
-            && let Some(list) = source
-                .daily_list(d)
-                .await
-                .with_context(|| format!("the daily list of {d}"))?
-        {
-            received.insert(d);
-            lists.push(list);
-        }
-        d += Duration::days(1);
-    }
-    // Notices overlap the previous poll by a week: one published after the last poll on the
-    // same day must not fall between two windows (a notice is stored once, by its id).
-    let since = from - Duration::days(NOTICE_OVERLAP_DAYS);
-    let batch = source
-        .notices_since(since)
-        .await
-        .with_context(|| format!("the notices published since {since}"))?;
-    let (new_lists, new_notices) = store_records(db, &lists, &batch.notices, label).await?;
-    // A list stored by an earlier poll or import is not missing; today's list is produced at
-    // the end of the working day (ZFPPIPP 122.a), so it is not missing yet either.
-    received.extend(
-        insolvency::daily_lists(db)
-            .await?
-            .iter()
-            .map(|l| l.list_date)
-            .filter(|d| (from..=to).contains(d)),
-    );
-    // A list that arrived answers the alert about its absence.
-    if !received.is_empty() {
-        let now = Utc::now();
-        let mut tx = db.begin().await?;
-        for d in &received {
-            alerts::acknowledge_matching(
-                &mut tx,
-                "insolvency-daily-list",
-                &format!("The CIF daily list of {} ", ins::si_date(*d)),
-                now,
-            )
-            .await?;
-        }
-        tx.commit().await?;
-    }
-    let start = from - Duration::days(1);
-    let through = to.min(super::today() - Duration::days(1));
-    let missing = if through >= from {
-        ins::missing_daily_lists(&calendar, start, through, &received)?
-    } else {
-        Vec::new()
-    };
-    let mut messages = Vec::new();
-    // A notice the registry published but writ cannot read is not applied: a person reads it.
-    if !batch.refused.is_empty() {
-        let now = Utc::now();
-        let mut tx = db.begin().await?;
-        for e in &batch.refused {
-            let message = format!(
-                "A notice from {label} (published since {since}) could not be read and is not applied: {e}. Read it on the AJPES portal and act by hand; the other notices were taken."
-            );
-            alerts::raise_once(
-                &mut tx,
-                NewAlert {
-                    at: now,
-                    source: "insolvency",
-                    severity: Severity::Error,
-                    message: message.clone(),
-                },
-            )
-            .await?;
-            messages.push(message);
-        }
-        tx.commit().await?;
-    }
-    if !missing.is_empty() {
-        let now = Utc::now();
-        let mut tx = db.begin().await?;
-        for a in &missing {
-            alerts::raise_once(
-                &mut tx,
-                NewAlert {
-                    at: now,
-                    source: "insolvency-daily-list",
-                    severity: Severity::Error,
-                    message: a.message.clone(),
-                },
-            )
-            .await?;
-            messages.push(a.message.clone());
-        }
-        tx.commit().await?;
-    }
-    Ok((new_lists, new_notices, messages))
 }
 
 /// Everything stored from the insolvency sources: daily lists, notices and the query answers
@@ -556,36 +359,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             Ok(i32::from(failed))
         }
         Args::Poll { url, from, to } => {
-            let today = super::today();
-            let to = to.unwrap_or(today);
-            anyhow::ensure!(
-                to <= today,
-                "--to {to}: the daily list of a day after today ({today}) cannot exist yet"
-            );
-            // Default: the last week again (a list stored once is not stored twice, and a day
-            // the registry skipped is asked for again), or from the day after the last list
-            // stored when that is longer ago.
-            let from = match from {
-                Some(f) => f,
-                None => {
-                    let week = to - Duration::days(7);
-                    insolvency::last_daily_list_date(&db)
-                        .await?
-                        .map(|d| (d + Duration::days(1)).min(week))
-                        .unwrap_or(week)
-                }
-            };
-            anyhow::ensure!(
-                from <= to,
-                "--from {from} is after --to {to}: nothing to fetch"
-            );
-            // Each day is a request to a service that may charge for it (ZFPPIPP 122.a): a
-            // mistyped year must not fetch decades.
-            anyhow::ensure!(
-                (to - from).num_days() <= MAX_POLL_DAYS,
-                "--from {from} to --to {to} is {} days; at most {MAX_POLL_DAYS} days per poll (poll an earlier window separately)",
-                (to - from).num_days() + 1
-            );
+            let (from, to) = window(&db, super::today(), from, to).await?;
             let client = RegistryClient::new(&url)?;
             let (l, n, missing) = poll(&db, &client, &registry_label(&client), from, to).await?;
             println!(

@@ -1,6 +1,8 @@
 //! `writ worker [--once]`: run the job queue (design.md §6): the built-in jobs (`health_check`,
-//! `noop`) and, when a court URL is configured, the court exchange jobs (`poll_court`,
-//! `take_document`, polling every `--court-poll-every` seconds).
+//! `noop`); when a court URL is configured, the court exchange jobs (`poll_court`,
+//! `take_document`, polling every `--court-poll-every` seconds); and when an insolvency registry
+//! URL is configured, the insolvency watch (`poll_insolvency`, every `--insolvency-poll-every`
+//! seconds: daily lists, notices, their effect on open cases).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,6 +10,7 @@ use std::time::Duration;
 use super::Ctx;
 use crate::store::jobs;
 use crate::tracker::court_poll::CourtTracker;
+use crate::tracker::insolvency_poll::InsolvencyWatch;
 use crate::tracker::queue::{Clock, HealthCheck, Noop, Runner, SystemClock};
 
 #[derive(Debug, clap::Args)]
@@ -28,6 +31,13 @@ pub struct Args {
     /// The filer's certificate serial (hex) at the court (default: the signing certificate's).
     #[arg(long, env = "WRIT__COURT__FILER")]
     pub filer: Option<String>,
+    /// Base URL of the insolvency registry (daily lists, notices); without it the watch runs
+    /// only by hand (`writ insolvency poll`).
+    #[arg(long, env = "WRIT__INSOLVENCY__URL")]
+    pub insolvency_url: Option<String>,
+    /// Seconds between polls of the insolvency registry.
+    #[arg(long, default_value_t = 3600)]
+    pub insolvency_poll_every: u64,
 }
 
 /// How often the health check runs.
@@ -58,6 +68,19 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             super::track::court_tracker(ctx, &db, &args.court, filer, clock.clone(), Some(every))?;
         jobs::enqueue_now(&db, CourtTracker::poll_job(clock.now()), clock.now()).await?;
         runner = runner.handler(Arc::new(tracker));
+    }
+    // The insolvency watch, when a registry is configured.
+    if let Some(url) = &args.insolvency_url {
+        let client = crate::tracker::insolvency::RegistryClient::new(url)?;
+        let watch = InsolvencyWatch {
+            db: db.clone(),
+            label: super::insolvency::registry_label(&client),
+            source: client,
+            clock: clock.clone(),
+            every: Duration::from_secs(args.insolvency_poll_every.max(1)),
+        };
+        jobs::enqueue_now(&db, InsolvencyWatch::<()>::job(clock.now()), clock.now()).await?;
+        runner = runner.handler(Arc::new(watch));
     }
     if args.once {
         let (ran, failed) = runner.drain().await?;

@@ -119,6 +119,7 @@ pub mod deadlines;
 pub mod insolvency;
 /// Notices of opened proceedings applied to open cases (stay, stop, claim deadline).
 pub mod insolvency_cases;
+pub mod insolvency_poll;
 /// The lease-based job queue and its runner.
 pub mod queue;
 

@@ -755,3 +755,37 @@ fn the_registry_simulator_serves_a_debtor_file_to_query_and_poll() {
         "{err}"
     );
 }
+
+/// The worker keeps the watch without anyone running `insolvency poll`: a debtor the registry
+/// lists is blocked after one `writ worker --once`, and the registry's health is recorded.
+#[test]
+fn the_worker_polls_the_registry_on_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(&run(d, &["init"]));
+    ok(&run(d, &["import", batch(d).to_str().unwrap()]));
+    let mut config = SimConfig::new(1);
+    config.published_through = Some(today());
+    config.insolvent.push(debtor(
+        DebtorKind::LegalPerson,
+        "Gradnje Horvat d.o.o.",
+        "34567895",
+    ));
+    let (_rt, url) = registry(config);
+    let worked = ok(&run(d, &["worker", "--once", "--insolvency-url", &url]));
+    assert!(
+        worked.contains("2 job(s) run, 0 failed"),
+        "the health check and the poll: {worked}"
+    );
+    let lint = stdout(&run(d, &["lint"]));
+    assert!(lint.contains("1 ready to file, 1 blocked"), "{lint}");
+    assert!(lint.contains("L180"), "{lint}");
+    // The next poll is scheduled, not due: a second run does not ask the registry again.
+    let again = ok(&run(d, &["worker", "--once", "--insolvency-url", &url]));
+    assert!(again.contains("0 job(s) run, 0 failed"), "{again}");
+    let health = ok(&run(d, &["--json", "alerts", "--all"]));
+    assert!(
+        !health.contains("insolvency-registry"),
+        "no silence yet: {health}"
+    );
+}
