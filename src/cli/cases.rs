@@ -57,6 +57,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     let db = ctx.db().await?;
     match args {
         Args::List { state, due_before } => {
+            let state = state.map(|s| s.trim().to_lowercase());
             if let Some(s) = &state {
                 let known = known_states();
                 anyhow::ensure!(

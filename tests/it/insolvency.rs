@@ -399,7 +399,7 @@ fn a_notice_polled_over_http_stays_or_stops_a_filed_case_with_its_claim_deadline
         );
     }
     // The paralegal's filter: "stayed" finds every stay; an unknown state is an error.
-    let stayed = ok(&run(d, &["cases", "list", "--state", "stayed"]));
+    let stayed = ok(&run(d, &["cases", "list", "--state", "Stayed"]));
     assert!(stayed.contains("stayed (was submitted)"), "{stayed}");
     assert!(!stayed.contains("stopped"), "{stayed}");
     let o = run(d, &["cases", "list", "--state", "bogus"]);

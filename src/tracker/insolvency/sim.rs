@@ -519,6 +519,35 @@ pub fn parse_sim_debtors(bytes: &[u8]) -> Result<Vec<SimDebtor>, super::ParseErr
         let case_s = required("case_number")?;
         let case_number = CaseNumber::parse(case_s)
             .map_err(|e| err(line, "case_number", case_s, e.to_string()))?;
+        if let (Some(e), Some(b)) = (&emso, birth_date)
+            && e.birth_date() != b
+        {
+            return Err(err(
+                line,
+                "emso",
+                e.as_str(),
+                format!(
+                    "the EMŠO says born {}, the birth_date column {b}",
+                    e.birth_date()
+                ),
+            ));
+        }
+        if let Some(b) = birth_date.filter(|b| *b >= opening_date) {
+            return Err(err(
+                line,
+                "birth_date",
+                &b.to_string(),
+                "is not before the opening date",
+            ));
+        }
+        if kind == DebtorKind::Consumer && registration_number.is_some() {
+            return Err(err(
+                line,
+                "registration_number",
+                get("registration_number").unwrap_or(""),
+                "a consumer has no matična številka (only legal persons and entrepreneurs)",
+            ));
+        }
         let debtor = SimDebtor {
             kind,
             name: required("name")?.to_string(),
@@ -611,6 +640,10 @@ mod debtor_file_tests {
         let bad = FILE.replace("kind;", "vrsta;");
         let e = parse_sim_debtors(bad.as_bytes()).unwrap_err();
         assert_eq!((e.line, e.field.as_str()), (1, "vrsta"));
+        // The EMŠO's own birth date must agree with the column.
+        let bad = FILE.replace("01.01.1970", "02.01.1970");
+        let e = parse_sim_debtors(bad.as_bytes()).unwrap_err();
+        assert_eq!((e.line, e.field.as_str()), (2, "emso"));
         // A consumer without an address makes a notice no registry publishes.
         let bad = FILE.replace("Slovenska cesta 1;1000;Ljubljana", ";;");
         let e = parse_sim_debtors(bad.as_bytes()).unwrap_err();
