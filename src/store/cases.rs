@@ -228,6 +228,18 @@ pub async fn lock_by_fee_reference(tx: &mut Tx, reference: &str) -> Result<Optio
     lock_by(tx, "fee_reference", reference).await
 }
 
+/// The case with this fee reference, read without a lock.
+pub async fn by_fee_reference(db: &Db, reference: &str) -> Result<Option<CaseRow>> {
+    let sql =
+        format!("select {CASE_COLUMNS} from cases where fee_reference = $1 order by id limit 1");
+    on_db!(db, |p| sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(reference)
+        .fetch_optional(p)
+        .await?
+        .map(|r| decode_case!(&r))
+        .transpose())
+}
+
 /// One case by id.
 pub async fn get(db: &Db, id: i64) -> Result<Option<CaseRow>> {
     let sql = format!("select {CASE_COLUMNS} from cases where id = $1");
@@ -605,6 +617,17 @@ pub async fn insert_fee_payment(
     .bind(case_id)
     .bind(now)
     .fetch_one(&mut *c)
+    .await?))
+}
+
+/// The amounts of every payment recorded with this fee reference (exact decimal text), in the
+/// caller's transaction.
+pub async fn fee_payment_amounts(tx: &mut Tx, reference: &str) -> Result<Vec<String>> {
+    Ok(on_tx!(tx, |c| sqlx::query_scalar(
+        "select amount from fee_payments where reference = $1 order by id"
+    )
+    .bind(reference)
+    .fetch_all(&mut *c)
     .await?))
 }
 

@@ -419,3 +419,35 @@ async fn two_workers_on_postgres_apply_each_of_50_documents_once() {
     assert!(per_doc.iter().all(|(_, n)| *n == 1), "{per_doc:?}");
     sim.shutdown().await.unwrap();
 }
+
+/// A fee payment the court's account cannot be told of is not recorded, so running the
+/// command again does not record it twice; a reference is read as written on a payment form.
+#[test]
+fn a_fee_payment_the_court_did_not_receive_is_not_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(&run(d, &["init"]));
+    let o = run(
+        d,
+        &[
+            "fees",
+            "pay",
+            "SI12 2026 0000 0036",
+            "44",
+            "--court-url",
+            "http://127.0.0.1:9",
+            "--retries",
+            "0",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nothing recorded"));
+    let paid = ok(&run(d, &["fees", "pay", "SI12 2026 0000 0036", "44"]));
+    assert!(
+        paid.contains("payment 1 of 44 EUR") && paid.contains("reference SI12202600000036"),
+        "the first attempt left nothing behind: {paid}"
+    );
+    let o = run(d, &["fees", "pay", "SI12202600000036", "44", "--on", "2099-01-01"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("after today"));
+}

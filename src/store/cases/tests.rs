@@ -54,7 +54,7 @@ pub(crate) async fn seed(db: &Db) {
     tx.commit().await.unwrap();
 }
 
-fn receipt() -> Receipt {
+pub(crate) fn receipt() -> Receipt {
     Receipt {
         receipt_id: "R-1".into(),
         package_id: "PKG-1".into(),
