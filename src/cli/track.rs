@@ -74,6 +74,13 @@ pub fn court_tracker(
 pub async fn track_once(db: &Db, tracker: CourtTracker) -> anyhow::Result<(usize, usize)> {
     let clock = tracker.clock.clone();
     jobs::enqueue_now(db, CourtTracker::poll_job(clock.now()), clock.now()).await?;
+    // A poll waiting out an earlier failure's retry delay runs now: the user asked for one.
+    jobs::run_now(
+        db,
+        crate::tracker::court_poll::kinds::POLL_COURT,
+        clock.now(),
+    )
+    .await?;
     let runner = Runner::new(db.clone(), format!("track-{}", std::process::id()))
         .clock(clock)
         .base_backoff(Duration::from_secs(5))
@@ -105,7 +112,8 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             }
             println!("  no case changed (an unsigned document is never applied)");
         }
-        return Ok(0);
+        // Acts that disagree are for a person: exit 1, as with any partial result.
+        return Ok(i32::from(!r.mismatches.is_empty()));
     }
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let filer = filer_serial(ctx, &args.key, args.filer.as_deref())?;

@@ -15,7 +15,8 @@ use crate::tracker::queue::{Clock, HealthCheck, Noop, Runner, SystemClock};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Run the jobs that are due now, then exit (cron, tests).
+    /// Run the jobs that are due now, then exit (cron, tests). A worker always starts with a
+    /// poll of each configured source.
     #[arg(long)]
     pub once: bool,
     /// This worker's name in job leases (default: host and process id).
@@ -67,6 +68,13 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         let tracker =
             super::track::court_tracker(ctx, &db, &args.court, filer, clock.clone(), Some(every))?;
         jobs::enqueue_now(&db, CourtTracker::poll_job(clock.now()), clock.now()).await?;
+        // A worker starts with a poll (a changed --court-poll-every applies from it on).
+        jobs::run_now(
+            &db,
+            crate::tracker::court_poll::kinds::POLL_COURT,
+            clock.now(),
+        )
+        .await?;
         runner = runner.handler(Arc::new(tracker));
     }
     // The insolvency watch, when a registry is configured.
@@ -80,6 +88,12 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             every: Duration::from_secs(args.insolvency_poll_every.max(1)),
         };
         jobs::enqueue_now(&db, InsolvencyWatch::<()>::job(clock.now()), clock.now()).await?;
+        jobs::run_now(
+            &db,
+            crate::tracker::insolvency_poll::POLL_INSOLVENCY,
+            clock.now(),
+        )
+        .await?;
         runner = runner.handler(Arc::new(watch));
     }
     if args.once {

@@ -232,6 +232,21 @@ pub async fn enqueue(tx: &mut Tx, job: NewJob, now: DateTime<Utc>) -> Result<Opt
     .await?))
 }
 
+/// Makes the queued job with this dedup key due now (a person asked for it: `writ track
+/// --once` must poll now, not when the retry delay of an earlier failure ends). A running job is
+/// left alone. Returns whether a job was moved.
+pub async fn run_now(db: &Db, dedup_key: &str, now: DateTime<Utc>) -> Result<bool> {
+    let n = on_db!(db, |p| sqlx::query(
+        "update jobs set run_at = $2 where dedup_key = $1 and status = 'queued' and run_at > $2"
+    )
+    .bind(dedup_key)
+    .bind(now)
+    .execute(p)
+    .await?
+    .rows_affected());
+    Ok(n > 0)
+}
+
 /// [`enqueue`] in a transaction of its own.
 pub async fn enqueue_now(db: &Db, job: NewJob, now: DateTime<Utc>) -> Result<Option<i64>> {
     let mut tx = db.begin().await?;
@@ -1041,6 +1056,32 @@ mod tests {
                 vec![("done".into(), JOBS as i64)]
             );
             eprintln!("{be}: jobs per worker {per_worker:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_queued_poll_can_be_made_due_now() {
+        for t in testing::all().await {
+            let db = &t.db;
+            let later = t0() + secs(3600);
+            enqueue_now(
+                db,
+                NewJob::new("poll", serde_json::json!({}), later).dedup_key("poll"),
+                t0(),
+            )
+            .await
+            .unwrap();
+            assert!(
+                claim(db, "w", &["poll"], t0(), LEASE)
+                    .await
+                    .unwrap()
+                    .is_none()
+            );
+            assert!(run_now(db, "poll", t0()).await.unwrap());
+            let job = claim(db, "w", &["poll"], t0(), LEASE).await.unwrap();
+            assert!(job.is_some(), "{}", db.backend());
+            // Running: left alone.
+            assert!(!run_now(db, "poll", t0()).await.unwrap());
         }
     }
 }

@@ -384,6 +384,23 @@ async fn apply_acts(
             Vec::new()
         });
         cases::record_transition(tx, case.id, &t, Source::Document(doc_id), &due, now).await?;
+        // A fee order for a fee we recorded as paid: the court did not match the payment, and
+        // the proposal is deemed withdrawn unless someone acts (ZIZ 29.b).
+        if let (Act::FeeOrder(f), CaseState::FeePaid) = (*act, &state) {
+            alert(
+                tx,
+                now,
+                Severity::Error,
+                format!(
+                    "case {} ({}): the court ordered payment of the fee writ recorded as paid; check the payment's reference ({}) with the bank and the court — unpaid by {} the proposal is deemed withdrawn (ZIZ 29.b)",
+                    case.id,
+                    case.case_number.as_deref().unwrap_or("no VL number"),
+                    f.reference,
+                    f.deadline
+                ),
+            )
+            .await?;
+        }
         states.insert(case.id, t.to.clone());
         applied += 1;
     }
