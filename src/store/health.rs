@@ -86,7 +86,22 @@ pub async fn record_success(
     .execute(p)
     .await
     .map(|_| ())?);
+    // The source speaks again: its silence alert is over.
+    let mut tx = db.begin().await?;
+    alerts::acknowledge_matching(&mut tx, source, &format!("source {source} is silent:"), now)
+        .await?;
+    tx.commit().await?;
     Ok(())
+}
+
+/// A duration for a person: `45 s`, `12 min`, `3 h 5 min`.
+fn span(secs: i64) -> String {
+    match secs {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 => format!("{} min", s / 60),
+        s if s % 3600 / 60 == 0 => format!("{} h", s / 3600),
+        s => format!("{} h {} min", s / 3600, s % 3600 / 60),
+    }
 }
 
 /// Records a failed poll. Registers the source if needed.
@@ -187,10 +202,10 @@ pub async fn alert_silent_sources(db: &Db, now: DateTime<Utc>) -> Result<Vec<i64
                 source: &s.source,
                 severity: Severity::Warning,
                 message: format!(
-                    "source {} is silent: {what} for {} min (expected every {} min){last_error}",
+                    "source {} is silent: {what} for {} (expected every {}){last_error}",
                     s.source,
-                    quiet.num_minutes(),
-                    s.expected_cadence_secs / 60
+                    span(quiet.num_seconds()),
+                    span(s.expected_cadence_secs)
                 ),
             },
         )
@@ -213,6 +228,14 @@ mod tests {
     }
 
     const TEN_MIN: Duration = Duration::from_secs(600);
+
+    #[test]
+    fn spans_read_as_a_person_says_them() {
+        assert_eq!(span(6), "6 s");
+        assert_eq!(span(660), "11 min");
+        assert_eq!(span(7200), "2 h");
+        assert_eq!(span(11_100), "3 h 5 min");
+    }
 
     #[tokio::test]
     async fn silence_raises_one_alert_per_silence_period() {
@@ -267,7 +290,17 @@ mod tests {
                 1,
                 "{be}"
             );
-            assert_eq!(alerts::list(db, false).await.unwrap().len(), 2);
+            // The first silence ended with the success: only the new one is open.
+            let open = alerts::list(db, false).await.unwrap();
+            assert_eq!(open.len(), 1, "{be}");
+            assert_eq!(alerts::list(db, true).await.unwrap().len(), 2);
+            assert!(
+                open[0]
+                    .message
+                    .contains("for 11 min (expected every 10 min)"),
+                "{}",
+                open[0].message
+            );
         }
     }
 
