@@ -8,7 +8,7 @@
 //! | enforcement order (536) | objection, 8 days | debtor | service on the debtor | ZIZ 9(3), 61(1) |
 //! | objection notice (9001) | objection, 8 days (tells whether the objection was in time) | debtor | service of the order on the objector | ZIZ 9(3), 61(1) |
 //! | transfer for enforcement with no sources (9005) | propose new means, 15 days | creditor | service | ZIZ 45(6) |
-//! | bank notice "no funds" (9006) | revive enforcement, 15 days | creditor | service | ZIZ 141 |
+//! | bank notice "no funds" (9006) | none: the bank keeps the order on record (ZIZ 141) | — | — | — |
 //! | stop order (9007) | cost claim, 30 days (+ revive, 15 days, when stopped for no assets) | creditor | service | ZIZ 38(8); ZIZ 45(6), 141 |
 //! | insolvency opened | claim filing, 1 month (compulsory settlement) / 3 months (bankruptcy) | creditor | publication of the notice | ZFPPIPP 59 |
 //!
@@ -25,7 +25,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::acts::{Act, BankNoticeKind, StopReason, TransferPurpose};
+use super::acts::{Act, StopReason, TransferPurpose};
 use super::case_state::{CaseEvent, InsolvencyKind, Transition};
 use crate::law::calendar::Calendar;
 use crate::law::deadlines::{self as law, DeadlineError, DeadlineRule};
@@ -228,19 +228,9 @@ fn deadlines_after_act(
                 );
             }
         }
-        Act::BankNotice(b) if b.kind == BankNoticeKind::NoFunds => {
-            if let Some(served) = service_date(b.served_on, Who::Creditor, facts, push)? {
-                push(
-                    Who::Creditor,
-                    format!(
-                        "{} has no funds: give other accounts or means of enforcement in {}",
-                        b.bank.display_name(),
-                        b.case
-                    ),
-                    law::compute(DeadlineRule::ReviveEnforcement, served, cal)?,
-                );
-            }
-        }
+        // A bank with no funds keeps the order on record and pays when funds arrive (ZIZ 141);
+        // the creditor's 15 days to revive run only once the court stops the enforcement
+        // (the stop order, 9007), not from the bank's notice.
         Act::Stop(s) => {
             if let Some(served) = service_date(s.served_on, Who::Creditor, facts, push)? {
                 push(
@@ -306,7 +296,7 @@ pub fn overdue(open: &[Deadline], today: NaiveDate) -> impl Iterator<Item = &Dea
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tracker::acts::{ObjectionNotice, ObjectionScope};
+    use crate::tracker::acts::{BankNoticeKind, ObjectionNotice, ObjectionScope};
     use crate::tracker::case_state::tests::{bank, fee_order, objection, order, stop, transfer};
     use crate::tracker::case_state::{CaseState, apply};
 
@@ -451,20 +441,16 @@ mod tests {
     fn revive_and_cost_deadlines() {
         let cal = Calendar::slovenia();
         let f = Facts::new(&cal);
-        let v = after(
-            CaseState::Executing,
-            CaseEvent::Act(bank(BankNoticeKind::NoFunds)),
-            &f,
+        // No funds: the bank keeps the order on record; no creditor deadline yet (a review
+        // found writ giving 15 days "to revive" from this notice).
+        assert!(
+            after(
+                CaseState::Executing,
+                CaseEvent::Act(bank(BankNoticeKind::NoFunds)),
+                &f
+            )
+            .is_empty()
         );
-        assert_eq!(
-            summary(&v),
-            [(
-                DeadlineRule::ReviveEnforcement,
-                Who::Creditor,
-                d(2016, 11, 18)
-            )]
-        );
-        assert!(v[0].what.contains("NOVA KREDITNA BANKA MARIBOR d.d."));
         assert!(
             after(
                 CaseState::Executing,
