@@ -140,31 +140,12 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
 /// The states `--state` accepts, as `writ cases list` prints them; `stayed` matches every stay
 /// ("stayed (was order issued)", …).
 fn known_states() -> Vec<String> {
-    use crate::tracker::case_state::CaseState as S;
-    let mut v: Vec<String> = [
-        S::Draft,
-        S::Ready,
-        S::Signed,
-        S::Submitting,
-        S::Submitted,
-        S::FeeOrdered,
-        S::FeePaid,
-        S::OrderIssued,
-        S::Objection,
-        S::Litigation,
-        S::Final,
-        S::Executing,
-        S::PartiallyPaid,
-        S::Paid,
-        S::Closed,
-        S::Archived,
-        S::Rejected,
-        S::Withdrawn,
-        S::Stopped,
-    ]
-    .iter()
-    .map(ToString::to_string)
-    .collect();
-    v.push("stayed".into());
-    v
+    use crate::tracker::case_state::CaseState;
+    CaseState::examples()
+        .iter()
+        .map(|s| match s {
+            CaseState::Stayed { .. } => "stayed".to_string(),
+            s => s.to_string(),
+        })
+        .collect()
 }

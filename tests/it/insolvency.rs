@@ -688,57 +688,34 @@ fn the_registry_simulator_serves_a_debtor_file_to_query_and_poll() {
     assert!(!ok(&run(&data, &["alerts"])).contains("23.11.2026"));
     let o = run(&data, &["alerts", "--ack", id]);
     assert_eq!(o.status.code(), Some(2), "acknowledged twice: {o:?}");
-    // A date the user mistypes is refused with the forms writ understands.
-    let o = run(
-        &data,
-        &["insolvency", "poll", "--url", &url, "--from", "2026-13-01"],
+    // Refused with a reason, nothing fetched or recorded: a mistyped date, a mistyped year
+    // (decades of lists from a service that charges per request), a two-digit year, lists of
+    // days to come, a backwards range.
+    let refused = |args: &[&str], why: &str| {
+        let o = run(&data, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(why), "{args:?}: {err}");
+    };
+    let poll_refused = |extra: &[&str], why: &str| {
+        let mut a = vec!["insolvency", "poll", "--url", url.as_str()];
+        a.extend_from_slice(extra);
+        refused(&a, why);
+    };
+    poll_refused(&["--from", "2026-13-01"], "write YYYY-MM-DD or DD.MM.YYYY");
+    poll_refused(
+        &["--from", "2016-01-01", "--to", "2026-11-24"],
+        "at most 92 days per poll",
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("write YYYY-MM-DD or DD.MM.YYYY"));
-    // A mistyped year must not fetch decades of lists from a service that charges per request.
-    let o = run(
-        &data,
-        &[
-            "insolvency",
-            "poll",
-            "--url",
-            &url,
-            "--from",
-            "2016-01-01",
-            "--to",
-            "2026-11-24",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("at most 92 days per poll"));
-    let o = run(
-        &data,
+    refused(
         &["fees", "pay", "SI12202600000036", "44", "--on", "03.12.26"],
+        "the year must have four digits",
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("the year must have four digits"));
-    // Lists of days to come cannot exist yet; a backwards range fetches nothing.
-    let o = run(
-        &data,
-        &["insolvency", "poll", "--url", &url, "--to", "2099-01-01"],
+    poll_refused(&["--to", "2099-01-01"], "cannot exist yet");
+    poll_refused(
+        &["--from", "2026-11-24", "--to", "2026-11-20"],
+        "is after --to",
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot exist yet"));
-    let o = run(
-        &data,
-        &[
-            "insolvency",
-            "poll",
-            "--url",
-            &url,
-            "--from",
-            "2026-11-24",
-            "--to",
-            "2026-11-20",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("is after --to"));
     let _ = child.kill();
     let _ = child.wait();
     // A bad debtor file is refused with the line, column and value.
