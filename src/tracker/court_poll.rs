@@ -401,6 +401,26 @@ async fn apply_acts(
             )
             .await?;
         }
+        // Money a bank paid while the case is stayed by insolvency proceedings: enforcement
+        // is interrupted (ZFPPIPP 132), so what was paid after the opening may have to go back.
+        if let (Act::BankNotice(b), CaseState::Stayed { .. }) = (*act, &state)
+            && let super::acts::BankNoticeKind::Paid { amount } = &b.kind
+        {
+            alert(
+                tx,
+                now,
+                Severity::Warning,
+                format!(
+                    "case {} ({}): {} paid {amount} {} on {} while the case is stayed by insolvency proceedings; enforcement is interrupted (ZFPPIPP 132): check whether the money was collected after the opening and must be returned",
+                    case.id,
+                    case.case_number.as_deref().unwrap_or("no VL number"),
+                    b.bank.display_name(),
+                    b.currency.as_deref().unwrap_or("EUR"),
+                    b.notice_date
+                ),
+            )
+            .await?;
+        }
         states.insert(case.id, t.to.clone());
         applied += 1;
     }
@@ -502,5 +522,77 @@ impl JobHandler for CourtTracker {
                 other => Err(JobError::Permanent(format!("not a court job: {other}"))),
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::court::sim::documents::{self, SimAct};
+    use crate::store::testing;
+
+    /// A bank pays on a case stayed by compulsory settlement: applied (the history is the
+    /// record), and an alert, because enforcement is interrupted (ZFPPIPP 132).
+    #[tokio::test]
+    async fn money_paid_on_a_stayed_case_is_an_alert() {
+        let sim_case = documents::tests::case();
+        let on = chrono::NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
+        let xml = documents::render(
+            &sim_case,
+            &SimAct::BankNotice {
+                on,
+                paid: Some(rust_decimal::Decimal::new(31248, 2)),
+            },
+        )
+        .unwrap();
+        // Signed as the court signs (the verdict itself is given: this tests what follows it).
+        let signer = crate::filing::sign::pki::create_demo_pki(Utc::now())
+            .unwrap()
+            .filer_signer()
+            .unwrap();
+        let xml = signer.sign_enveloped(&xml, Utc::now()).unwrap();
+        for t in testing::all().await {
+            let db = &t.db;
+            cases::tests::seed(db).await;
+            let mut tx = db.begin().await.unwrap();
+            let stayed = CaseState::Stayed {
+                before: Box::new(CaseState::Executing),
+            };
+            cases::insert_case(
+                &mut tx,
+                &cases::NewCase {
+                    claim_id: 1,
+                    proposal_id: "P-0",
+                    case_number: Some(&sim_case.case_number),
+                    state: &stayed,
+                    fee_reference: None,
+                    fee_amount: None,
+                    fee_due_date: None,
+                },
+                Utc::now(),
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            let r = store_and_apply(
+                db,
+                "doc-1",
+                &xml,
+                &sha256_hex(&xml),
+                Ok(None),
+                on,
+                Utc::now(),
+            )
+            .await
+            .unwrap();
+            assert!(matches!(r, TakeResult::Applied { .. }), "{r:?}");
+            let open = alerts::list(db, false).await.unwrap();
+            assert!(
+                open.iter().any(|a| a.message.contains("paid 312.48 EUR")
+                    && a.message.contains("stayed by insolvency proceedings")),
+                "{}: {open:?}",
+                db.backend()
+            );
+        }
     }
 }

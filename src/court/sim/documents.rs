@@ -366,7 +366,7 @@ pub fn render(c: &SimCase, act: &SimAct) -> io::Result<Vec<u8>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::court::sim::state::SimStage;
     use crate::filing::validate::CourtSchema;
