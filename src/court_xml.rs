@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use quick_xml::NsReader;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
+use rust_decimal::Decimal;
 
 /// The court's namespace (e-izvršba).
 pub const NAMESPACE: &str = "http://sodisce.si/izvrsba";
@@ -276,6 +277,31 @@ impl Lines {
     fn line(&self, offset: u64) -> usize {
         let offset = usize::try_from(offset).unwrap_or(usize::MAX);
         self.0.partition_point(|&start| start <= offset).max(1)
+    }
+}
+
+/// A court decimal as written: optional '-', digits, optional '.' and digits; the scale is
+/// kept exactly. More than 28 significant digits (what rust_decimal holds) is refused rather
+/// than rounded.
+pub fn parse_decimal(v: &str) -> Option<Decimal> {
+    let digits = v.strip_prefix('-').unwrap_or(v);
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !ok(int) || frac.is_some_and(|f| !ok(f)) || int.len() + frac.map_or(0, str::len) > 28 {
+        return None;
+    }
+    <Decimal as std::str::FromStr>::from_str(v).ok()
+}
+
+/// An `xs:boolean` as written: `true`, `1`, `false`, `0`.
+pub fn parse_bool(v: &str) -> Option<bool> {
+    match v {
+        "true" | "1" => Some(true),
+        "false" | "0" => Some(false),
+        _ => None,
     }
 }
 

@@ -14,13 +14,11 @@
 //! - Disagreements between the acts of one document (case number, parties, order date, value) are
 //!   listed in [`CourtDocument::mismatches`] in plain words, never merged silently.
 
-use std::str::FromStr;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::court_xml::{self, Element, Ns, ReadError};
+use crate::court_xml::{self, Element, Ns, ReadError, parse_bool, parse_decimal};
 use crate::law::ids::CaseNumber;
 
 /// The court's namespace (defined beside the reader of that vocabulary).
@@ -1156,28 +1154,6 @@ fn is_offset(s: &str) -> bool {
         && b[4..6].iter().all(u8::is_ascii_digit)
 }
 
-/// A decimal as written: optional '-', digits, optional '.' and digits; exact.
-fn parse_decimal(v: &str) -> Option<Decimal> {
-    let digits = v.strip_prefix('-').unwrap_or(v);
-    let (int, frac) = match digits.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (digits, None),
-    };
-    let ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !ok(int) || frac.is_some_and(|f| !ok(f)) || int.len() + frac.map_or(0, str::len) > 28 {
-        return None;
-    }
-    Decimal::from_str(v).ok()
-}
-
-fn parse_bool(v: &str) -> Option<bool> {
-    match v {
-        "true" | "1" => Some(true),
-        "false" | "0" => Some(false),
-        _ => None,
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Reading the tree (crate::court_xml) with the tracker's errors
 // ---------------------------------------------------------------------------------------------
@@ -1293,7 +1269,7 @@ pub(crate) mod tests {
     }
 
     fn dec(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
+        s.parse::<Decimal>().unwrap()
     }
 
     fn require_corpus() -> bool {

@@ -19,12 +19,10 @@
 //! creditors, representatives or bailiffs in one proposal, several interest claims on one document,
 //! an end date on contractual interest, a maintenance claim (`prezivnina="true"`).
 
-use std::str::FromStr;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::court_xml::{self, Element, NAMESPACE, ReadError};
+use crate::court_xml::{self, Element, NAMESPACE, ReadError, parse_bool, parse_decimal};
 use crate::filing::model::{
     Address, AuthenticDocument, BankAccount, Claim, CostItem, Creditor, Debtor, InterestClaim,
     Means, Party, PartyKind, Representative,
@@ -474,32 +472,6 @@ fn parse_date(v: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(date_part, "%Y-%m-%d").ok()
 }
 
-/// A decimal number as written: optional '-', digits, optional '.' and digits; scale kept.
-fn parse_decimal(v: &str) -> Option<Decimal> {
-    let digits = v.strip_prefix('-').unwrap_or(v);
-    let (int, frac) = match digits.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (digits, None),
-    };
-    let ok_part = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !ok_part(int) || frac.is_some_and(|f| !ok_part(f)) {
-        return None;
-    }
-    // rust_decimal holds 28 significant digits; refuse more rather than round.
-    if int.len() + frac.map_or(0, str::len) > 28 {
-        return None;
-    }
-    Decimal::from_str(v).ok()
-}
-
-fn parse_bool(v: &str) -> Option<bool> {
-    match v {
-        "true" | "1" => Some(true),
-        "false" | "0" => Some(false),
-        _ => None,
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Reading the tree (crate::court_xml) with this import's errors
 // ---------------------------------------------------------------------------------------------
@@ -638,7 +610,7 @@ mod tests {
     }
 
     fn dec(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
+        s.parse::<Decimal>().unwrap()
     }
 
     fn sample_text() -> Option<String> {
