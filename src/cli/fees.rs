@@ -53,6 +53,18 @@ pub fn normalize_reference(reference: &str) -> String {
         .to_uppercase()
 }
 
+/// The case's `fee paid` transition, or why the case does not await its fee (already paid,
+/// withdrawn, rejected, …): then nothing is recorded or sent.
+fn fee_paid(c: &cases::CaseRow, on: NaiveDate) -> anyhow::Result<case_state::Transition> {
+    case_state::apply(&c.state, &CaseEvent::FeePaid { on }).map_err(|e| {
+        anyhow::anyhow!(
+            "case {} ({}) does not await its court fee: {e}. Nothing recorded or sent; if the money was paid, ask the court for a refund.",
+            c.case_number.as_deref().unwrap_or("without VL number"),
+            c.state
+        )
+    })
+}
+
 /// Records the payment and, when the payments with this reference together cover the fee, the
 /// case's `fee paid` transition. A payment for a case that no longer awaits its fee (already
 /// paid, withdrawn, rejected, …) is refused and nothing is recorded: the money is a refund
@@ -68,18 +80,7 @@ pub async fn record_payment(
     let reference = reference.as_str();
     let mut tx = db.begin().await?;
     let case = cases::lock_by_fee_reference(&mut tx, reference).await?;
-    let transition = match &case {
-        Some(c) => Some(
-            case_state::apply(&c.state, &CaseEvent::FeePaid { on }).map_err(|e| {
-                anyhow::anyhow!(
-                    "case {} ({}) does not await its court fee: {e}. Nothing recorded; if the money was paid, ask the court for a refund.",
-                    c.case_number.as_deref().unwrap_or("without VL number"),
-                    c.state
-                )
-            })?,
-        ),
-        None => None,
-    };
+    let transition = case.as_ref().map(|c| fee_paid(c, on)).transpose()?;
     let id = cases::insert_fee_payment(
         &mut tx,
         reference,
@@ -160,13 +161,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
     let mut sim = None;
     if a.court.court_url.is_some() {
         if let Some(c) = cases::by_fee_reference(&db, &reference).await? {
-            case_state::apply(&c.state, &CaseEvent::FeePaid { on }).map_err(|e| {
-                anyhow::anyhow!(
-                    "case {} ({}) does not await its court fee: {e}. Nothing recorded or sent; if the money was paid, ask the court for a refund.",
-                    c.case_number.as_deref().unwrap_or("without VL number"),
-                    c.state
-                )
-            })?;
+            fee_paid(&c, on)?;
         }
         let client = crate::court::client::CourtClient::new(a.court.client_config(ctx)?)?;
         sim = Some(

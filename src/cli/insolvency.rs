@@ -188,10 +188,8 @@ async fn query(
     let id = query_id(tax, emso)?;
     let client = RegistryClient::new(url)?;
     if let Some(claim_id) = claim {
-        let stored = claims::list(db, None)
+        let stored = claims::get(db, claim_id)
             .await?
-            .into_iter()
-            .find(|c| c.id == claim_id)
             .ok_or_else(|| anyhow::anyhow!("--claim {claim_id}: there is no claim {claim_id}"))?;
         if claims_with(std::slice::from_ref(&stored), &id, super::today()).is_empty() {
             anyhow::bail!(
@@ -426,10 +424,8 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                 yes || no,
                 "say --yes (the debtor is the person in the notice) or --no"
             );
-            let stored = claims::list(&db, None)
+            let stored = claims::get(&db, claim_id)
                 .await?
-                .into_iter()
-                .find(|c| c.id == claim_id)
                 .ok_or_else(|| anyhow::anyhow!("there is no claim {claim_id}"))?;
             // Only a candidate this claim really has can be decided: a mistyped key must not
             // read as "filing is blocked" while nothing is.
@@ -535,10 +531,8 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             Ok(0)
         }
         Args::ClaimDraft { claim_id } => {
-            let stored = claims::list(&db, None)
+            let stored = claims::get(&db, claim_id)
                 .await?
-                .into_iter()
-                .find(|c| c.id == claim_id)
                 .ok_or_else(|| anyhow::anyhow!("no claim {claim_id}"))?;
             let notices: Vec<_> = insolvency::notices(&db)
                 .await?

@@ -120,6 +120,20 @@ pub async fn ready_unproposed(db: &Db) -> Result<Vec<StoredClaim>> {
     .collect())
 }
 
+/// One claim by id.
+pub async fn get(db: &Db, id: i64) -> Result<Option<StoredClaim>> {
+    on_db!(db, |p| sqlx::query(
+        "select id, batch_id, claim_key, source_file, source_rows, status, data from claims \
+         where id = $1"
+    )
+    .bind(id)
+    .fetch_optional(p)
+    .await?
+    .as_ref()
+    .map(decode)
+    .transpose())
+}
+
 /// All claims of a batch (or all claims when `batch` is None), in id order.
 pub async fn list(db: &Db, batch: Option<i64>) -> Result<Vec<StoredClaim>> {
     on_db!(db, |p| sqlx::query(

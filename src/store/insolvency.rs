@@ -127,6 +127,18 @@ pub async fn last_daily_list_date(db: &Db) -> Result<Option<NaiveDate>> {
     .await?))
 }
 
+/// The dates of the daily lists stored for `from..=to`.
+pub async fn daily_list_dates(db: &Db, from: NaiveDate, to: NaiveDate) -> Result<Vec<NaiveDate>> {
+    on_db!(db, |p| Ok(sqlx::query_scalar(
+        "select published_on from insolvency_records where kind = 'daily_list' \
+         and published_on >= $1 and published_on <= $2 order by published_on"
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(p)
+    .await?))
+}
+
 /// A person's decision on a candidate match.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {

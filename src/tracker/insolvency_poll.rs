@@ -147,13 +147,7 @@ pub async fn poll<S: InsolvencySource + Sync>(
     let (new_lists, new_notices) = store_records(db, &lists, &batch.notices, label).await?;
     // A list stored by an earlier poll or import is not missing; today's list is produced at
     // the end of the working day (ZFPPIPP 122.a), so it is not missing yet either.
-    received.extend(
-        insolvency::daily_lists(db)
-            .await?
-            .iter()
-            .map(|l| l.list_date)
-            .filter(|d| (from..=to).contains(d)),
-    );
+    received.extend(insolvency::daily_list_dates(db, from, to).await?);
     // A list that arrived answers the alert about its absence.
     if !received.is_empty() {
         let now = Utc::now();
