@@ -201,11 +201,7 @@ async fn track(
     }
 
     println!("\n8. the court works; writ tracks (one week at a time)");
-    let filer = signer
-        .certificate()
-        .serial_number()
-        .to_bn()
-        .and_then(|b| b.to_hex_str().map(|h| h.to_string()))?;
+    let filer = signer.serial_hex()?;
     let clock: std::sync::Arc<dyn crate::tracker::queue::Clock> =
         std::sync::Arc::new(crate::tracker::queue::SystemClock);
     for week in 1..=DEMO_WEEKS {

@@ -41,11 +41,7 @@ pub fn filer_serial(ctx: &Ctx, key: &KeyArgs, filer: Option<&str>) -> anyhow::Re
         return Ok(f.to_string());
     }
     let signer = key.signer(ctx)?;
-    Ok(signer
-        .certificate()
-        .serial_number()
-        .to_bn()
-        .and_then(|b| b.to_hex_str().map(|h| h.to_string()))?)
+    Ok(signer.serial_hex()?)
 }
 
 /// The court jobs' handler for this configuration.

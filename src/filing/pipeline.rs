@@ -352,13 +352,7 @@ pub async fn file_ready(db: &Db, opts: &FileOptions<'_>) -> anyhow::Result<FileR
             id: package_id.clone(),
             created_at: now,
             filer_name: opts.signer.subject(),
-            filer_certificate_serial: opts
-                .signer
-                .certificate()
-                .serial_number()
-                .to_bn()
-                .and_then(|b| b.to_hex_str().map(|h| h.to_string()))
-                .unwrap_or_default(),
+            filer_certificate_serial: opts.signer.serial_hex().unwrap_or_default(),
             items,
         };
         let unsigned = doc.render();

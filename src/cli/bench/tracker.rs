@@ -151,13 +151,7 @@ pub async fn cycle(
     let (_, court) = sim::spawn(config).await?;
     let mut client_config = ClientConfig::new(court.url());
     client_config.court_cas = openssl::x509::X509::stack_from_pem(court.court.ca_pem().as_bytes())?;
-    client_config.filer = Some(
-        signer
-            .certificate()
-            .serial_number()
-            .to_bn()
-            .and_then(|b| b.to_hex_str().map(|h| h.to_string()))?,
-    );
+    client_config.filer = Some(signer.serial_hex()?);
     // Loopback: the per-host rate limit a real court needs would time the limiter, not writ.
     client_config.requests_per_second = 1_000_000;
     let client = CourtClient::new(client_config.clone())?;

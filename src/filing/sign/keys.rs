@@ -135,6 +135,12 @@ impl Signer {
         name_to_string(self.cert.subject_name())
     }
 
+    /// The certificate's serial number in hex: the filer's identity in packages
+    /// (`certificateSerial`) and at the court's exchange (whose documents are addressed to it).
+    pub fn serial_hex(&self) -> Result<String, openssl::error::ErrorStack> {
+        Ok(self.cert.serial_number().to_bn()?.to_hex_str()?.to_string())
+    }
+
     pub fn digest_algorithm(&self) -> DigestAlgorithm {
         self.digest
     }
