@@ -75,22 +75,24 @@ pub async fn record_success(
     changed: bool,
 ) -> Result<()> {
     register(db, source, cadence, now).await?;
-    on_db!(db, |p| sqlx::query(
+    let alerted: Option<DateTime<Utc>> = on_db!(db, |p| sqlx::query_scalar(
         "update source_health set last_success_at = $2, \
          last_change_at = case when $3 then $2 else last_change_at end \
-         where source = $1"
+         where source = $1 returning silence_alerted_at"
     )
     .bind(source)
     .bind(now)
     .bind(changed)
-    .execute(p)
-    .await
-    .map(|_| ())?);
-    // The source speaks again: its silence alert is over.
-    let mut tx = db.begin().await?;
-    alerts::acknowledge_matching(&mut tx, source, &format!("source {source} is silent:"), now)
-        .await?;
-    tx.commit().await?;
+    .fetch_optional(p)
+    .await?
+    .flatten());
+    // The source speaks again: its silence alert, if one was raised, is over.
+    if alerted.is_some() {
+        let mut tx = db.begin().await?;
+        alerts::acknowledge_matching(&mut tx, source, &format!("source {source} is silent:"), now)
+            .await?;
+        tx.commit().await?;
+    }
     Ok(())
 }
 
