@@ -75,25 +75,6 @@ pub enum Args {
     ClaimDraft { claim_id: i64 },
 }
 
-/// Everything stored from the insolvency sources: daily lists, notices and the query answers
-/// that count (the latest per identifier).
-async fn stored_sources(
-    db: &Db,
-) -> anyhow::Result<(Vec<ins::DailyList>, Vec<ins::Notice>, Vec<ins::QueryRecord>)> {
-    let lists = insolvency::daily_lists(db).await?;
-    let notices = insolvency::notices(db)
-        .await?
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect();
-    let queries = insolvency::latest_query_answers(db)
-        .await?
-        .into_iter()
-        .map(|q| q.record)
-        .collect();
-    Ok((lists, notices, queries))
-}
-
 /// The enforcement case the claim's proposal became, with its VL number and state (ZFPPIPP 60
 /// and 297 ask for the pending proceedings); none for a claim never filed.
 async fn pending_cases(db: &Db, claim_id: i64) -> anyhow::Result<Vec<EnforcementCaseRef>> {
@@ -374,7 +355,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
         Args::Check => {
             let stored = claims::unfiled(&db).await?;
             let pairs: Vec<_> = stored.iter().map(|s| (s.id, &s.claim)).collect();
-            let (lists, notices, queries) = stored_sources(&db).await?;
+            let (lists, notices, queries) = insolvency::sources(&db).await?;
             let found = insolvency_check::check(
                 &pairs,
                 &lists,
@@ -429,7 +410,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                 .ok_or_else(|| anyhow::anyhow!("there is no claim {claim_id}"))?;
             // Only a candidate this claim really has can be decided: a mistyped key must not
             // read as "filing is blocked" while nothing is.
-            let (lists, notices, queries) = stored_sources(&db).await?;
+            let (lists, notices, queries) = insolvency::sources(&db).await?;
             let found = insolvency_check::check(
                 &[(claim_id, &stored.claim)],
                 &lists,
@@ -475,7 +456,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
             alerts::acknowledge_matching(
                 &mut tx,
                 "insolvency",
-                &format!("confirm {claim_id} {record_key} --yes|--no"),
+                &insolvency_check::confirm_command(claim_id, &record_key),
                 Utc::now(),
             )
             .await?;
@@ -554,7 +535,7 @@ pub async fn run(ctx: &Ctx, args: Args) -> anyhow::Result<i32> {
                 .ok_or_else(|| anyhow::anyhow!("no notice of opened proceedings matches claim {claim_id}'s debtor (import or poll the notices first)"))?;
             let notice = notices
                 .iter()
-                .find(|n| format!("notice:{}", n.notice_id) == key)
+                .find(|n| insolvency_check::notice_key(n) == key)
                 .ok_or_else(|| anyhow::anyhow!("notice {key} vanished"))?;
             let table = super::rates::table(ctx).await?;
             let draft = ins::claim_draft(

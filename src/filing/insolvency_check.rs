@@ -15,6 +15,17 @@ use crate::tracker::insolvency::{
     lint_finding,
 };
 
+/// A notice's key in decisions and lint findings: `notice:<id>`.
+pub fn notice_key(notice: &Notice) -> String {
+    format!("notice:{}", notice.notice_id)
+}
+
+/// The command a person runs to decide on a candidate, as lint findings and alerts print it
+/// (and as `writ insolvency confirm` finds its alert again).
+pub fn confirm_command(claim_id: i64, key: &str) -> String {
+    format!("writ insolvency confirm {claim_id} {key} --yes|--no")
+}
+
 /// The key under which a person's decision on a match is stored.
 pub fn record_key(m: &Match) -> String {
     match &m.source {
@@ -25,7 +36,7 @@ pub fn record_key(m: &Match) -> String {
         } => {
             format!("daily_list:{list_date}#{sequence}:{}", entry.tax_number)
         }
-        MatchSource::Notice { notice } => format!("notice:{}", notice.notice_id),
+        MatchSource::Notice { notice } => notice_key(notice),
         MatchSource::Query { id, asked_on } => {
             format!("query:{}:{}@{asked_on}", id.kind_code(), id.value())
         }
@@ -88,10 +99,7 @@ pub fn check(
                     severity: Severity::Warning,
                     field: "debtor".into(),
                     value: key.clone(),
-                    message: format!(
-                        "{} (writ insolvency confirm {claim_id} {key} --yes|--no).",
-                        r.message
-                    ),
+                    message: format!("{} ({}).", r.message, confirm_command(claim_id, &key)),
                 },
             },
         };

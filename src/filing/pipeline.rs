@@ -186,17 +186,7 @@ async fn insolvency_findings(
     db: &Db,
     stored: &[claims::StoredClaim],
 ) -> anyhow::Result<HashMap<i64, Vec<Finding>>> {
-    let lists = crate::store::insolvency::daily_lists(db).await?;
-    let notices: Vec<_> = crate::store::insolvency::notices(db)
-        .await?
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect();
-    let queries: Vec<_> = crate::store::insolvency::latest_query_answers(db)
-        .await?
-        .into_iter()
-        .map(|q| q.record)
-        .collect();
+    let (lists, notices, queries) = crate::store::insolvency::sources(db).await?;
     if lists.is_empty() && notices.is_empty() && queries.is_empty() {
         return Ok(HashMap::new());
     }

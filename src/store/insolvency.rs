@@ -301,6 +301,19 @@ impl RawQuery {
     }
 }
 
+/// Everything stored from the insolvency sources that a check reads: the daily lists, the
+/// notices and the query answers that count (the latest per identifier).
+pub async fn sources(db: &Db) -> Result<(Vec<DailyList>, Vec<Notice>, Vec<QueryRecord>)> {
+    let lists = daily_lists(db).await?;
+    let notices = notices(db).await?.into_iter().map(|(n, _)| n).collect();
+    let queries = latest_query_answers(db)
+        .await?
+        .into_iter()
+        .map(|q| q.record)
+        .collect();
+    Ok((lists, notices, queries))
+}
+
 /// The answer that counts for each identifier asked: the latest one. Ordered by identifier.
 pub async fn latest_query_answers(db: &Db) -> Result<Vec<StoredQueryAnswer>> {
     on_db!(db, |p| {

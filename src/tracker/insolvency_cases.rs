@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 
+use crate::filing::insolvency_check::{confirm_command, notice_key};
 use crate::law::Calendar;
 use crate::law::deadlines::DeadlineRule;
 use crate::store::alerts::{self, NewAlert, Severity};
@@ -91,7 +92,7 @@ pub async fn apply_notices(db: &Db) -> anyhow::Result<(Vec<Moved>, Vec<String>)>
         // acts only once a person confirmed it; until then it is an alert, so that the claim
         // deadline is in front of a person either way.
         if let Strength::Candidate { score, .. } = &m.strength {
-            let key = format!("notice:{}", notice.notice_id);
+            let key = notice_key(notice);
             match decisions.get(&(case.claim_id, key.clone())) {
                 Some(true) => {}
                 Some(false) => continue,
@@ -187,7 +188,7 @@ async fn candidate_alert(
             source: "insolvency",
             severity: Severity::Warning,
             message: format!(
-                "case {} ({}): the debtor may be {} of notice {} ({}, {} {}, published {}; name, address and birth date match {score}/100){by}. Decide: writ insolvency confirm {} {key} --yes|--no",
+                "case {} ({}): the debtor may be {} of notice {} ({}, {} {}, published {}; name, address and birth date match {score}/100){by}. Decide: {}",
                 case.id,
                 case.case_number.as_deref().unwrap_or("no VL number"),
                 notice.debtor.name,
@@ -196,7 +197,7 @@ async fn candidate_alert(
                 notice.court,
                 notice.case_number,
                 notice.publication_date.format("%d.%m.%Y"),
-                case.claim_id,
+                confirm_command(case.claim_id, key),
             ),
         },
     )
