@@ -502,14 +502,10 @@ impl JobHandler for CourtTracker {
                 kinds::POLL_COURT => {
                     let added = self.poll().await?;
                     tracing::info!(added, "court polled");
-                    Ok(match self.poll_every {
-                        Some(every) => Outcome::Again {
-                            at: self.clock.now()
-                                + chrono::Duration::from_std(every)
-                                    .map_err(|e| JobError::Permanent(e.to_string()))?,
-                        },
-                        None => Outcome::Done,
-                    })
+                    match self.poll_every {
+                        Some(every) => Outcome::again_after(self.clock.now(), every),
+                        None => Ok(Outcome::Done),
+                    }
                 }
                 kinds::TAKE_DOCUMENT => {
                     let p: TakePayload = job

@@ -281,18 +281,6 @@ fn service_date(
     Ok(Some(deemed))
 }
 
-/// The open deadline that ends first on or after `today` (ties: the first listed).
-pub fn next_deadline(open: &[Deadline], today: NaiveDate) -> Option<&Deadline> {
-    open.iter()
-        .filter(|d| d.end() >= today)
-        .min_by_key(|d| d.end())
-}
-
-/// The open deadlines that ended before `today`.
-pub fn overdue(open: &[Deadline], today: NaiveDate) -> impl Iterator<Item = &Deadline> {
-    open.iter().filter(move |d| d.end() < today)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -546,37 +534,6 @@ mod tests {
             )
             .is_empty()
         );
-    }
-
-    #[test]
-    fn next_and_overdue() {
-        let cal = Calendar::slovenia();
-        let f = Facts {
-            served_on: Some(d(2016, 8, 18)),
-            ..Facts::new(&cal)
-        };
-        let mut open = after(
-            CaseState::Submitting,
-            CaseEvent::Submitted { at: d(2016, 8, 11) },
-            &f,
-        );
-        open.extend(after(CaseState::FeePaid, CaseEvent::Act(order()), &f));
-        // fee 2016-08-19, objection 2016-08-26
-        assert_eq!(
-            next_deadline(&open, d(2016, 8, 12)).unwrap().rule(),
-            DeadlineRule::FeePayment
-        );
-        assert_eq!(
-            next_deadline(&open, d(2016, 8, 19)).unwrap().rule(),
-            DeadlineRule::FeePayment
-        );
-        assert_eq!(
-            next_deadline(&open, d(2016, 8, 20)).unwrap().rule(),
-            DeadlineRule::Objection
-        );
-        assert!(next_deadline(&open, d(2016, 8, 27)).is_none());
-        assert_eq!(overdue(&open, d(2016, 8, 20)).count(), 1);
-        assert!(next_deadline(&[], d(2016, 8, 20)).is_none());
     }
 
     #[test]

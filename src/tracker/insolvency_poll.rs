@@ -303,10 +303,7 @@ impl<S: InsolvencySource + Send + Sync> InsolvencyWatch<S> {
             skipped = skipped.len(),
             "insolvency registry polled"
         );
-        Ok(Outcome::Again {
-            at: now
-                + Duration::from_std(self.every).map_err(|e| JobError::Permanent(e.to_string()))?,
-        })
+        Outcome::again_after(now, self.every)
     }
 }
 

@@ -125,4 +125,4 @@ pub mod queue;
 
 pub use acts::{Act, ActError, CourtDocument, SourceMode, parse_document};
 pub use case_state::{CaseEvent, CaseState, InsolvencyKind, StateError, Transition, apply};
-pub use deadlines::{Deadline, Facts, Who, deadlines_after, next_deadline};
+pub use deadlines::{Deadline, Facts, Who, deadlines_after};

@@ -70,6 +70,15 @@ pub enum Outcome {
     Again { at: DateTime<Utc> },
 }
 
+impl Outcome {
+    /// Run again `every` after `now` (a recurring job's next run).
+    pub fn again_after(now: DateTime<Utc>, every: Duration) -> Result<Outcome, JobError> {
+        let every = chrono::Duration::from_std(every)
+            .map_err(|e| JobError::Permanent(format!("interval {every:?}: {e}")))?;
+        Ok(Outcome::Again { at: now + every })
+    }
+}
+
 /// Why a run failed.
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
@@ -391,9 +400,7 @@ impl JobHandler for HealthCheck {
             if !raised.is_empty() {
                 tracing::warn!(alerts = ?raised, "silent sources");
             }
-            let every = chrono::Duration::from_std(self.every)
-                .map_err(|e| JobError::Permanent(format!("health check interval: {e}")))?;
-            Ok(Outcome::Again { at: now + every })
+            Outcome::again_after(now, self.every)
         })
     }
 }
