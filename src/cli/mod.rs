@@ -192,23 +192,22 @@ pub fn today() -> chrono::NaiveDate {
 /// The year has four digits and lies in 1900–2199: `03.12.26` is refused, not read as the year
 /// 26 (a fee "paid" two thousand years before the case).
 pub fn date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
-    use chrono::Datelike;
-    let t = s.trim();
+    use chrono::{Datelike, NaiveDate};
+    let t = s.trim().trim_end_matches('.');
+    if let Some(d) = crate::filing::import::rows::parse_date(t) {
+        return Ok(d);
+    }
     let forms = "write YYYY-MM-DD or DD.MM.YYYY";
-    let d = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .or_else(|_| chrono::NaiveDate::parse_from_str(t.trim_end_matches('.'), "%d.%m.%Y"))
-        .map_err(|e| format!("{s:?} is not a date ({e}): {forms}"))?;
-    let four_digit_year = t
-        .trim_end_matches('.')
-        .split(['-', '.'])
-        .any(|part| part.len() == 4 && part.parse::<i32>().ok() == Some(d.year()));
-    if !four_digit_year || !(1900..2200).contains(&d.year()) {
-        return Err(format!(
+    // Refused: say whether it is a date at all, or one whose year is not four digits.
+    match NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(t, "%d.%m.%Y"))
+    {
+        Ok(d) => Err(format!(
             "{s:?}: the year must have four digits (read as the year {}): {forms}",
             d.year()
-        ));
+        )),
+        Err(e) => Err(format!("{s:?} is not a date ({e}): {forms}")),
     }
-    Ok(d)
 }
 
 #[cfg(test)]

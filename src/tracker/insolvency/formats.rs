@@ -207,15 +207,11 @@ impl From<&Notice> for NoticeRecord {
     }
 }
 
-/// Parses a date written `2026-11-03` or `3.11.2026` / `03. 11. 2026`.
+/// Parses a date written `2026-11-03` or `3.11.2026` / `03. 11. 2026.`, as the import reads
+/// dates ([`crate::filing::import::rows::parse_date`]): the year has four digits, so `3.11.26`
+/// is refused, never read as the year 26.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let t = s.trim();
-    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        return Some(d);
-    }
-    let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-    let compact = compact.trim_end_matches('.');
-    NaiveDate::parse_from_str(compact, "%d.%m.%Y").ok()
+    crate::filing::import::rows::parse_date(s.trim().trim_end_matches('.'))
 }
 
 fn date_field(line: usize, field: &str, value: &str) -> Result<NaiveDate, ParseError> {

@@ -1030,3 +1030,16 @@ fn a_bad_notice_among_good_ones_is_refused_alone() {
     // A fault of the whole input is still an error.
     assert!(parse_notices_lenient(&[0xff, 0xfe]).is_err());
 }
+
+/// A registry's date with a two-digit year is refused, as in every other date writ reads (a
+/// review found `3.11.26` read as the year 26 here only).
+#[test]
+fn registry_dates_need_a_four_digit_year() {
+    let d = NaiveDate::from_ymd_opt(2026, 11, 3).unwrap();
+    for ok in ["2026-11-03", "3.11.2026", "03. 11. 2026.", " 03.11.2026 "] {
+        assert_eq!(formats::parse_date(ok), Some(d), "{ok}");
+    }
+    for bad in ["3.11.26", "26-11-03", "0026-11-03", "3.11.0026"] {
+        assert_eq!(formats::parse_date(bad), None, "{bad}");
+    }
+}
